@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@tocsin/config';
+import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import { RedisModule } from '@tocsin/redis';
+import { HealthModule } from './health/health.module';
+import { ALL_MIGRATIONS } from './schema';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, endpoint: DatabaseEndpoint): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({
+          endpoint,
+          migrations: ALL_MIGRATIONS,
+          connectRetries: config.database.connectRetries,
+          retryDelayMs: config.database.retryDelayMs,
+        }),
+        RedisModule.forRoot(config.redis?.url),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '@tocsin/config';
+import type { DatabaseEndpoint } from '@tocsin/database';
+import { configureHttp } from '@tocsin/http';
+import { PinoNestLogger } from '@tocsin/logging';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { APP_VERSION } from './version';
+
+/**
+ * Builds the whole API (HTTP, sockets, jobs) on an opened database, ready to listen. The
+ * server and the end-to-end tests both start it this way.
+ */
+export async function createApi(
+  config: AppConfig,
+  endpoint: DatabaseEndpoint,
+  logger: Logger,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, endpoint),
+    { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  configureHttp(app, { config, logger, version: APP_VERSION });
+
+  return app;
+}

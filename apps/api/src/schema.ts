@@ -1,0 +1,7 @@
+import { databaseMigrations } from '@tocsin/database';
+
+/**
+ * Every migration of every library, in one list for the app and the migration command.
+ * TypeORM orders them by the timestamp at the end of each class name.
+ */
+export const ALL_MIGRATIONS: Function[] = [...databaseMigrations];

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import { envSchema, type RawEnv } from './env.schema';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number; ssl: boolean }
+  | { kind: 'embedded'; dataDir: string; poolSize: number };
+
+/** The whole configuration, read once at start; nothing else reads process.env. */
+export interface AppConfig {
+  env: RawEnv['NODE_ENV'];
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string | undefined;
+    trustProxy: boolean | number | string;
+    corsOrigins: string[];
+    bodyLimit: string;
+    webDistDir: string;
+  };
+  log: { level: RawEnv['LOG_LEVEL']; format: RawEnv['LOG_FORMAT'] };
+  database: DatabaseConfig & { connectRetries: number; retryDelayMs: number };
+  dataDir: string;
+  redis: { url: string } | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Validates the environment and returns the typed configuration, or throws listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new ConfigError(problems);
+  }
+  const raw = parsed.data;
+  const dataDir = path.resolve(cwd, raw.DATA_DIR);
+
+  return {
+    env: raw.NODE_ENV,
+    http: {
+      host: raw.HOST,
+      port: raw.PORT,
+      publicUrl: raw.PUBLIC_URL?.replace(/\/+$/, ''),
+      trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+      corsOrigins: raw.CORS_ORIGINS,
+      bodyLimit: raw.BODY_LIMIT,
+      webDistDir: path.resolve(cwd, raw.WEB_DIST_DIR ?? 'apps/web/dist'),
+    },
+    log: { level: raw.LOG_LEVEL, format: raw.LOG_FORMAT },
+    database: {
+      ...(raw.DATABASE_URL
+        ? {
+            kind: 'postgres' as const,
+            url: raw.DATABASE_URL,
+            poolSize: raw.DATABASE_POOL_SIZE,
+            ssl: raw.DATABASE_SSL,
+          }
+        : // The embedded server runs one query at a time, so a large pool only queues.
+          { kind: 'embedded' as const, dataDir, poolSize: Math.min(raw.DATABASE_POOL_SIZE, 5) }),
+      connectRetries: raw.DATABASE_CONNECT_RETRIES,
+      retryDelayMs: raw.DATABASE_RETRY_DELAY_MS,
+    },
+    dataDir,
+    redis: raw.REDIS_URL ? { url: raw.REDIS_URL } : undefined,
+  };
+}
+
+/** Accepts what Express accepts for "trust proxy": a boolean, a hop count or a list of ranges. */
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+
+  return value;
+}

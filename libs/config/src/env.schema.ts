@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Tocsin reads, with its default. The README's configuration
+ * table mirrors this file; keep the two in step.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+    message: 'expected a postgres:// or postgresql:// URL',
+  });
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^rediss?:\/\//.test(value), {
+    message: 'expected a redis:// or rediss:// URL',
+  });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z.string().trim().default('false'),
+  CORS_ORIGINS: commaList,
+  BODY_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
+    .default('256kb'),
+  WEB_DIST_DIR: optionalText,
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+
+  DATABASE_URL: postgresUrl.optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_CONNECT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+  DATABASE_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  DATABASE_SSL: booleanFlag.default(false),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+
+  REDIS_URL: redisUrl.optional().or(z.literal('').transform(() => undefined)),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;

@@ -1,0 +1,73 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@tocsin/config';
+import type express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { installBodyParsing, type RawBodyRoute } from './body-parsing';
+import { requestLogging } from './request-logging';
+import { serveWeb } from './serve-web';
+import { StrictValidationPipe } from './strict-validation.pipe';
+
+export interface HttpSetup {
+  config: AppConfig;
+  logger: Logger;
+  version: string;
+  rawBodyRoutes?: RawBodyRoute[];
+  /** Extra image sources for the Content-Security-Policy, such as the map tile server. */
+  imageSources?: string[];
+}
+
+/**
+ * Everything the HTTP edge does before a controller runs, in order: request id and log,
+ * security headers, CORS, body parsing, then the API under `/api`, its documentation, and
+ * the PWA at `/`.
+ */
+export function configureHttp(app: NestExpressApplication, setup: HttpSetup): void {
+  const { config, logger } = setup;
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', 'blob:', ...(setup.imageSources ?? [])],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'worker-src': ["'self'"],
+        },
+      },
+    }),
+  );
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+  installBodyParsing(server, config.http.bodyLimit, setup.rawBodyRoutes);
+
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  setupOpenApi(app, setup.version);
+  serveWeb(server, config.http.webDistDir, logger);
+}
+
+function setupOpenApi(app: NestExpressApplication, version: string): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tocsin API')
+      .setDescription(
+        'Emergency alerts and secure messaging for first responders. Every call except ' +
+          'login, refresh, health and the public feed needs `Authorization: Bearer <token>`. ' +
+          'Errors are JSON `{statusCode, error, message}`.',
+      )
+      .setVersion(version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,6 @@
+export * from './all-exceptions.filter';
+export * from './body-parsing';
+export * from './configure-http';
+export * from './error-body';
+export * from './strict-validation.pipe';
+export * from './public.decorator';
