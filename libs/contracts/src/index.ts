@@ -1,5 +1,7 @@
 /**
  * Types shared by the server and the PWA: HTTP payloads and the map from socket event
- * name to payload. Types only; nothing here runs.
+ * name to payload, and the enumerations both validate against.
  */
+export * from './alerts';
 export * from './errors';
+export * from './socket-events';

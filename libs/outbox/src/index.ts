@@ -1,0 +1,4 @@
+export * from './migrations';
+export * from './outbox-entry.entity';
+export * from './outbox.module';
+export * from './outbox.service';

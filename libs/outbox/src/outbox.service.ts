@@ -1,0 +1,134 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { OutboxEntry } from './outbox-entry.entity';
+
+export type OutboxHandler = (payload: Record<string, unknown>, entry: OutboxEntry) => Promise<void>;
+
+/** How long a claim lasts; a process that dies mid-dispatch loses its rows after this. */
+const LEASE_SECONDS = 15;
+/** Recovery sweep period. It only finds rows whose fast path failed, so it can be slow. */
+const SWEEP_INTERVAL_MS = 10_000;
+const SWEEP_BATCH = 200;
+
+/**
+ * The transactional outbox. `add` writes the intent inside the caller's transaction;
+ * `dispatch` hands the committed rows to their handlers at once, in this process. Rows
+ * left behind by a crash are found by the sweep at start and then periodically.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxService.name);
+  private readonly handlers = new Map<string, OutboxHandler>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Registers the one handler of a topic. Handlers must tolerate a repeated delivery. */
+  on(topic: string, handler: OutboxHandler): void {
+    if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} already has a handler`);
+    this.handlers.set(topic, handler);
+  }
+
+  /** Writes an event in the caller's transaction; nothing is sent until `dispatch`. */
+  async add(manager: EntityManager, topic: string, payload: Record<string, unknown>) {
+    const entry = manager.create(OutboxEntry, { topic, payload });
+
+    return manager.save(OutboxEntry, entry);
+  }
+
+  /** Hands committed entries to their handlers now. Call it after the transaction commits. */
+  async dispatch(entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const claimed = await this.claim(entries.map((entry) => entry.id));
+    await this.deliver(claimed);
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    void this.sweep();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
+  }
+
+  /** Delivers every pending row whose lease is free: at start, and as crash recovery. */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => (this.sweeping = undefined));
+
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    try {
+      for (;;) {
+        const claimed = await this.claim(undefined);
+        if (claimed.length === 0) return;
+        this.logger.warn({ count: claimed.length }, 'recovering undelivered outbox events');
+        await this.deliver(claimed);
+        if (claimed.length < SWEEP_BATCH) return;
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'outbox sweep failed; it will run again');
+    }
+  }
+
+  private async claim(ids: string[] | undefined): Promise<OutboxEntry[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `UPDATE outbox SET lease_until = now() + make_interval(secs => $1), attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM outbox
+           WHERE dispatched_at IS NULL AND (lease_until IS NULL OR lease_until < now())
+             AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
+           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, payload, created_at, attempts`,
+      [LEASE_SECONDS, ids ?? null, ids ? ids.length : SWEEP_BATCH],
+    );
+    const entries =
+      rows[0] && Array.isArray(rows[0]) ? (rows[0] as Record<string, unknown>[]) : rows;
+
+    return entries
+      .map((row) =>
+        Object.assign(new OutboxEntry(), {
+          id: String(row.id),
+          topic: row.topic as string,
+          payload: row.payload as Record<string, unknown>,
+          createdAt: row.created_at as Date,
+          attempts: row.attempts as number,
+        }),
+      )
+      .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  private async deliver(entries: OutboxEntry[]): Promise<void> {
+    const done: string[] = [];
+    for (const entry of entries) {
+      const handler = this.handlers.get(entry.topic);
+      if (!handler) {
+        this.logger.error({ topic: entry.topic, id: entry.id }, 'no handler for outbox topic');
+        continue;
+      }
+      try {
+        await handler(entry.payload, entry);
+        done.push(entry.id);
+      } catch (error) {
+        // The lease expires and the sweep tries again.
+        this.logger.error(
+          { err: error, topic: entry.topic, id: entry.id },
+          'outbox handler failed',
+        );
+      }
+    }
+    if (done.length === 0) return;
+
+    await this.dataSource.query(
+      'UPDATE outbox SET dispatched_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])',
+      [done],
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { SocketPrincipal } from './socket-principal';
+
+export type ConnectedHook = (socket: Socket, principal: SocketPrincipal) => Promise<void>;
+
+/**
+ * Lets domain libraries act when a socket connects (join conversation rooms, send missed
+ * alerts) without the gateway knowing about them. Hooks run in registration order.
+ */
+@Injectable()
+export class ConnectionHooks {
+  private readonly logger = new Logger(ConnectionHooks.name);
+  private readonly connected: { name: string; hook: ConnectedHook }[] = [];
+
+  onConnected(name: string, hook: ConnectedHook): void {
+    this.connected.push({ name, hook });
+  }
+
+  async runConnected(socket: Socket, principal: SocketPrincipal): Promise<void> {
+    for (const { name, hook } of this.connected) {
+      try {
+        await hook(socket, principal);
+      } catch (error) {
+        this.logger.error(
+          { err: error, hook: name, userId: principal.userId },
+          'connect hook failed',
+        );
+      }
+    }
+  }
+}

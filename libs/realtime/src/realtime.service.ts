@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { RealtimeGateway } from './realtime.gateway';
+import { rooms } from './socket-principal';
+
+/**
+ * What domain libraries use to reach sockets: by user, by room, and to move users in and out
+ * of rooms. Through the Redis adapter these reach sockets on every API process.
+ */
+@Injectable()
+export class RealtimeService {
+  constructor(private readonly gateway: RealtimeGateway) {}
+
+  emitToUsers(userIds: string[], event: string, payload: unknown): void {
+    if (userIds.length === 0) return;
+    this.gateway.server.to(userIds.map(rooms.user)).emit(event, payload);
+  }
+
+  emitToRoom(room: string, event: string, payload: unknown): void {
+    this.gateway.server.to(room).emit(event, payload);
+  }
+
+  joinRoom(userIds: string[], room: string): void {
+    if (userIds.length === 0) return;
+    this.gateway.server.in(userIds.map(rooms.user)).socketsJoin(room);
+  }
+
+  leaveRoom(userIds: string[], room: string): void {
+    if (userIds.length === 0) return;
+    this.gateway.server.in(userIds.map(rooms.user)).socketsLeave(room);
+  }
+
+  /** Closes every socket of a user, on every process: logout, disable, role change. */
+  disconnectUser(userId: string): void {
+    this.gateway.server.in(rooms.user(userId)).disconnectSockets(true);
+  }
+
+  /** Which of these users have at least one live socket on any process. */
+  async onlineUserIds(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const sockets = await this.gateway.server.in(userIds.map(rooms.user)).fetchSockets();
+
+    return new Set(sockets.map((socket) => (socket.data.principal as { userId: string }).userId));
+  }
+}

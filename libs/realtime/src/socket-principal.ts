@@ -1,0 +1,27 @@
+/** Who a socket belongs to, as the handshake's access token proved. */
+export interface SocketPrincipal {
+  userId: string;
+  agencyId: string;
+  role: string;
+  isOperator: boolean;
+  sessionId: string;
+  /** When the access token expires, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * Verifies a handshake or refresh token with exactly the checks HTTP applies. The identity
+ * library provides it; the realtime library only knows this shape.
+ */
+export interface SocketAuthenticator {
+  authenticate(token: string): Promise<SocketPrincipal>;
+}
+
+export const SOCKET_AUTHENTICATOR = Symbol('SOCKET_AUTHENTICATOR');
+
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  agency: (agencyId: string) => `agency:${agencyId}`,
+  conversation: (conversationId: string) => `conversation:${conversationId}`,
+  alertWatchers: (alertId: string) => `alert-watchers:${alertId}`,
+};
