@@ -1,3 +1,3 @@
-import { CreateOutbox1764780000000 } from './1764780000000-CreateOutbox';
+import { CreateOutbox1764780050000 } from './1764780050000-CreateOutbox';
 
-export const outboxMigrations = [CreateOutbox1764780000000];
+export const outboxMigrations = [CreateOutbox1764780050000];

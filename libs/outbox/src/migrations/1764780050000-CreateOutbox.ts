@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CreateOutbox1764780000000 implements MigrationInterface {
-  name = 'CreateOutbox1764780000000';
+export class CreateOutbox1764780050000 implements MigrationInterface {
+  name = 'CreateOutbox1764780050000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
