@@ -21,6 +21,7 @@ export interface AppConfig {
   database: DatabaseConfig & { connectRetries: number; retryDelayMs: number };
   dataDir: string;
   redis: { url: string } | undefined;
+  alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -68,6 +69,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     },
     dataDir,
     redis: raw.REDIS_URL ? { url: raw.REDIS_URL } : undefined,
+    alerts: {
+      defaultTtlMinutes: raw.ALERT_DEFAULT_TTL_MINUTES,
+      locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
+    },
   };
 }
 

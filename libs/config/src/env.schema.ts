@@ -63,6 +63,9 @@ export const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
 
   REDIS_URL: redisUrl.optional().or(z.literal('').transform(() => undefined)),
+
+  ALERT_DEFAULT_TTL_MINUTES: z.coerce.number().int().min(5).max(525_600).default(1440),
+  LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

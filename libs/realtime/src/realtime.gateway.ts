@@ -14,6 +14,7 @@ import { ConnectionHooks } from './connection-hooks';
 import {
   rooms,
   SOCKET_AUTHENTICATOR,
+  STAFF_ROLES,
   type SocketAuthenticator,
   type SocketPrincipal,
 } from './socket-principal';
@@ -67,7 +68,9 @@ export class RealtimeGateway
 
       return;
     }
-    await socket.join([rooms.user(principal.userId), rooms.agency(principal.agencyId)]);
+    const joined = [rooms.user(principal.userId), rooms.agency(principal.agencyId)];
+    if (STAFF_ROLES.includes(principal.role)) joined.push(rooms.agencyStaff(principal.agencyId));
+    await socket.join(joined);
     this.scheduleExpiry(socket, principal);
     socket.on('auth.refresh', (payload: unknown, ack?: unknown) => {
       void this.refresh(socket, payload, typeof ack === 'function' ? ack : undefined);

@@ -15,8 +15,28 @@ export class RealtimeService {
     this.gateway.server.to(userIds.map(rooms.user)).emit(event, payload);
   }
 
-  emitToRoom(room: string, event: string, payload: unknown): void {
-    this.gateway.server.to(room).emit(event, payload);
+  emitToRoom(room: string, event: string, payload: unknown, options: { except?: string[] } = {}) {
+    const target = this.gateway.server.to(room);
+    (options.except?.length ? target.except(options.except) : target).emit(event, payload);
+  }
+
+  /**
+   * Sends to every socket of one user and calls `onAck` once when at least one of them
+   * acknowledges within `timeoutMs`. Nothing is called when the user has no socket.
+   */
+  emitToUserWithAck(
+    userId: string,
+    event: string,
+    payload: unknown,
+    timeoutMs: number,
+    onAck: () => void,
+  ): void {
+    this.gateway.server
+      .to(rooms.user(userId))
+      .timeout(timeoutMs)
+      .emit(event, payload, (_error: unknown, responses: unknown[]) => {
+        if (Array.isArray(responses) && responses.length > 0) onAck();
+      });
   }
 
   joinRoom(userIds: string[], room: string): void {

@@ -19,9 +19,13 @@ export interface SocketAuthenticator {
 
 export const SOCKET_AUTHENTICATOR = Symbol('SOCKET_AUTHENTICATOR');
 
+export const STAFF_ROLES = ['admin', 'dispatcher', 'observer'];
+
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
   agency: (agencyId: string) => `agency:${agencyId}`,
+  /** The agency's admins, dispatchers and observers: they watch its alerts. */
+  agencyStaff: (agencyId: string) => `agency-staff:${agencyId}`,
   conversation: (conversationId: string) => `conversation:${conversationId}`,
   alertWatchers: (alertId: string) => `alert-watchers:${alertId}`,
 };
