@@ -219,7 +219,12 @@ class XmlReader {
     inherited: ReadonlyMap<string, string> | undefined,
     attributes: readonly XmlAttribute[],
   ): ReadonlyMap<string, string> {
-    let scope = inherited ?? new Map([['xml', XML_NAMESPACE]]);
+    let scope =
+      inherited ??
+      new Map([
+        ['xml', XML_NAMESPACE],
+        ['', ''],
+      ]);
     for (const { name, value } of attributes) {
       if (name !== 'xmlns' && !name.startsWith('xmlns:')) continue;
       const prefix = name === 'xmlns' ? '' : name.slice(6);
