@@ -10,3 +10,6 @@ export {
   type CapAreaGeometry,
 } from './cap-geojson';
 export { buildPublicAtomFeed, type PublicFeedEntry, type PublicFeedInput } from './atom-feed';
+// The safe XML reader, for other XML the platform reads (Atom/RSS feeds listing CAP links).
+export { readXml, XmlSyntaxError, XML_MAX_DEPTH, type XmlElement } from './xml/xml-reader';
+export { decodeXml, XmlEncodingError } from './xml/decode';

@@ -379,4 +379,23 @@ describe('parseCap: refused messages', () => {
     expect(refused(big, 'too_large')[0]).toMatch(/over 5242880/);
     expect(refused(Buffer.from(big), 'too_large')).toHaveLength(1);
   });
+
+  it('imports a ~1 MB message of detailed polygons in well under a second', () => {
+    const ring = Array.from({ length: 2000 }, (_, i) => {
+      const a = (2 * Math.PI * i) / 1999;
+
+      return `${(38 + 0.3 * Math.sin(a)).toFixed(6)},${(-120 + 0.3 * Math.cos(a)).toFixed(6)}`;
+    });
+    ring[1999] = ring[0]!;
+    const polygonArea = area(`<polygon>${ring.join(' ')}</polygon>`);
+    const xml = capXml({ areas: polygonArea.repeat(25) });
+
+    const start = performance.now();
+    const result = parseCap(xml);
+    const elapsed = performance.now() - start;
+
+    expect(xml.length).toBeGreaterThan(900_000);
+    expect(result.ok).toBe(true);
+    expect(elapsed).toBeLessThan(1000);
+  });
 });
