@@ -31,7 +31,8 @@ const FULL = capXml({
   },
   infoExtra:
     '<eventCode><valueName>SAME</valueName><value></value></eventCode>' +
-    '<resource><resourceDesc>r</resourceDesc><mimeType>image/png</mimeType><size>12</size></resource>',
+    '<resource><resourceDesc>r</resourceDesc><mimeType>image/png</mimeType>' +
+    '<size>12</size></resource>',
   areas:
     '<area><areaDesc>Ridge</areaDesc><polygon>0.0000001,0 1,0 1,1 0.0000001,0</polygon>' +
     '<circle>45.5,-73.6 2.5</circle><altitude>0.5</altitude><ceiling>1000</ceiling></area>',

@@ -359,7 +359,8 @@ describe('parseCap: refused messages', () => {
     const errors = refused({
       info: { language: 'english (US)' },
       infoExtra:
-        '<resource><resourceDesc>r</resourceDesc><mimeType>a/b</mimeType><size>1kB</size></resource>',
+        '<resource><resourceDesc>r</resourceDesc><mimeType>a/b</mimeType>' +
+        '<size>1kB</size></resource>',
       areas: area('<altitude>high</altitude>') + area('<ceiling>10</ceiling>'),
     });
 
