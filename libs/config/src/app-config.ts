@@ -22,6 +22,8 @@ export interface AppConfig {
   dataDir: string;
   redis: { url: string } | undefined;
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
+  /** Named crash points that tests switch on; always empty in production. */
+  failpoints: string[];
 }
 
 export class ConfigError extends Error {
@@ -40,6 +42,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     throw new ConfigError(problems);
   }
   const raw = parsed.data;
+  if (raw.NODE_ENV === 'production' && raw.TOCSIN_FAILPOINTS.length > 0) {
+    throw new ConfigError(['TOCSIN_FAILPOINTS: fault injection is refused in production']);
+  }
   const dataDir = path.resolve(cwd, raw.DATA_DIR);
 
   return {
@@ -73,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       defaultTtlMinutes: raw.ALERT_DEFAULT_TTL_MINUTES,
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
+    failpoints: raw.TOCSIN_FAILPOINTS,
   };
 }
 

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -24,7 +25,10 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Registers the one handler of a topic. Handlers must tolerate a repeated delivery. */
   on(topic: string, handler: OutboxHandler): void {
@@ -42,14 +46,19 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   /** Hands committed entries to their handlers now. Call it after the transaction commits. */
   async dispatch(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    if (this.config.failpoints.includes('outbox.crash-before-dispatch')) {
+      // A test's stand-in for a power cut between the commit and the fan-out.
+      process.kill(process.pid, 'SIGKILL');
+    }
     const claimed = await this.claim(entries.map((entry) => entry.id));
     await this.deliver(claimed);
   }
 
-  onApplicationBootstrap(): void {
+  /** Recovers before the server listens, so a reconnecting client never races the sweep. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
-    void this.sweep();
   }
 
   async onApplicationShutdown(): Promise<void> {
