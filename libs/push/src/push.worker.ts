@@ -124,10 +124,11 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
 
         return;
       case 'gone':
-        await this.record(deliveryId, 'removed', outcome.statusCode, context.attempt);
+        // Subscription first, so whoever sees the delivery "removed" finds the device gone.
         await this.dataSource.query('DELETE FROM push_subscriptions WHERE id = $1', [
           subscriptionId,
         ]);
+        await this.record(deliveryId, 'removed', outcome.statusCode, context.attempt);
         this.logger.log(fields, 'push subscription gone; removed');
 
         return;
@@ -170,12 +171,12 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     statusCode: number | null,
     context: JobContext,
   ): Promise<void> {
-    await this.record(deliveryId, 'failed', statusCode, context.attempt);
     await this.dataSource.query(
       `UPDATE push_subscriptions SET last_failure_at = now(),
               failure_count = failure_count + 1 WHERE id = $1`,
       [subscriptionId],
     );
+    await this.record(deliveryId, 'failed', statusCode, context.attempt);
   }
 
   private async record(
