@@ -35,6 +35,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     setupFiles: ['test/support/setup.ts'],
+    // Writes the local push service's certificate and sets NODE_EXTRA_CA_CERTS for the workers.
+    globalSetup: ['test/support/push-tls.global-setup.ts'],
     reporters: ['default'],
   },
 });

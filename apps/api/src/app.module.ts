@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@tocsin/config';
 import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
 import { RedisModule } from '@tocsin/redis';
+import { JobsModule } from '@tocsin/jobs';
+import { PushModule } from '@tocsin/push';
 import { HealthModule } from './health/health.module';
 import { ALL_MIGRATIONS } from './schema';
 
@@ -20,6 +22,8 @@ export class AppModule {
         }),
         RedisModule.forRoot(config.redis?.url),
         HealthModule,
+        JobsModule,
+        PushModule,
       ],
     };
   }

@@ -55,4 +55,29 @@ describe('loadConfig', () => {
   it('treats an empty DATABASE_URL as not set', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.kind).toBe('embedded');
   });
+
+  it('reads the push settings and refuses a half VAPID key pair or a bad key', () => {
+    const config = loadConfig({
+      PUBLIC_URL: 'https://alerts.example.org',
+      PUSH_ALLOWED_HOSTS: 'push.example.org, 127.0.0.1:8443',
+      PUSH_CONCURRENCY: '4',
+    });
+    expect(config.push).toMatchObject({
+      vapidKeys: undefined,
+      subject: 'https://alerts.example.org',
+      allowedHosts: ['push.example.org', '127.0.0.1:8443'],
+      concurrency: 4,
+    });
+
+    const publicKey = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url');
+    expect(problemsOf({ VAPID_PUBLIC_KEY: publicKey })).toEqual([
+      expect.stringMatching(/^VAPID_PRIVATE_KEY: .*together/),
+    ]);
+    expect(problemsOf({ VAPID_PRIVATE_KEY: 'not+base64url', VAPID_SUBJECT: 'me' })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^VAPID_PRIVATE_KEY: expected base64url of 32 bytes/),
+        expect.stringMatching(/^VAPID_SUBJECT: expected a mailto:/),
+      ]),
+    );
+  });
 });

@@ -24,6 +24,23 @@ export interface AppConfig {
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
+  push: PushConfig;
+}
+
+export interface PushConfig {
+  /** From VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY; undefined: generated once and kept in the database. */
+  vapidKeys: { publicKey: string; privateKey: string } | undefined;
+  /** The VAPID `sub` claim: a mailto: address or an https: URL. */
+  subject: string;
+  /** Whether VAPID_SUBJECT was set (a default subject is fine for development only). */
+  subjectConfigured: boolean;
+  /** PUSH_ALLOWED_HOSTS; empty means the well-known push services. */
+  allowedHosts: string[];
+  concurrency: number;
+  attempts: number;
+  retryDelayMs: number;
+  maxRetryDelayMs: number;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +96,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
     failpoints: raw.TOCSIN_FAILPOINTS,
+    push: pushConfig(raw),
+  };
+}
+
+function pushConfig(raw: RawEnv): PushConfig {
+  const publicUrl = raw.PUBLIC_URL?.replace(/\/+$/, '');
+
+  return {
+    vapidKeys:
+      raw.VAPID_PUBLIC_KEY && raw.VAPID_PRIVATE_KEY
+        ? { publicKey: raw.VAPID_PUBLIC_KEY, privateKey: raw.VAPID_PRIVATE_KEY }
+        : undefined,
+    subject:
+      raw.VAPID_SUBJECT ??
+      (publicUrl?.startsWith('https://') ? publicUrl : 'mailto:push@tocsin.invalid'),
+    subjectConfigured: raw.VAPID_SUBJECT !== undefined,
+    allowedHosts: raw.PUSH_ALLOWED_HOSTS,
+    concurrency: raw.PUSH_CONCURRENCY,
+    attempts: raw.PUSH_ATTEMPTS,
+    retryDelayMs: raw.PUSH_RETRY_DELAY_MS,
+    maxRetryDelayMs: raw.PUSH_MAX_RETRY_DELAY_MS,
+    timeoutMs: raw.PUSH_TIMEOUT_MS,
   };
 }
 

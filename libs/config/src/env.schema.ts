@@ -38,37 +38,83 @@ const redisUrl = z
     message: 'expected a redis:// or rediss:// URL',
   });
 
-export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  TRUST_PROXY: z.string().trim().default('false'),
-  CORS_ORIGINS: commaList,
-  BODY_LIMIT: z
+/** A base64url value (no padding) that decodes to `bytes` bytes, optionally starting 0x04. */
+const base64urlKey = (bytes: number, uncompressedPoint: boolean) =>
+  z
     .string()
     .trim()
-    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
-    .default('256kb'),
-  WEB_DIST_DIR: optionalText,
+    .refine(
+      (value) => {
+        if (!/^[A-Za-z0-9_-]+$/.test(value)) return false;
+        const decoded = Buffer.from(value, 'base64url');
 
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+        return decoded.length === bytes && (!uncompressedPoint || decoded[0] === 4);
+      },
+      {
+        message: `expected base64url of ${bytes} bytes (as printed by npx web-push generate-vapid-keys)`,
+      },
+    );
 
-  DATABASE_URL: postgresUrl.optional().or(z.literal('').transform(() => undefined)),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  DATABASE_CONNECT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
-  DATABASE_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
-  DATABASE_SSL: booleanFlag.default(false),
-  DATA_DIR: z.string().trim().min(1).default('./data'),
+const pushSubject = z
+  .string()
+  .trim()
+  .refine((value) => /^mailto:[^@\s]+@[^@\s]+$/.test(value) || /^https:\/\/[^\s/]+/.test(value), {
+    message: 'expected a mailto: address or an https: URL',
+  });
 
-  REDIS_URL: redisUrl.optional().or(z.literal('').transform(() => undefined)),
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TRUST_PROXY: z.string().trim().default('false'),
+    CORS_ORIGINS: commaList,
+    BODY_LIMIT: z
+      .string()
+      .trim()
+      .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
+      .default('256kb'),
+    WEB_DIST_DIR: optionalText,
 
-  ALERT_DEFAULT_TTL_MINUTES: z.coerce.number().int().min(5).max(525_600).default(1440),
-  LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
-  /** Fault injection for crash tests; refused in production. */
-  TOCSIN_FAILPOINTS: commaList,
-});
+    DATABASE_URL: postgresUrl.optional().or(z.literal('').transform(() => undefined)),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_CONNECT_RETRIES: z.coerce.number().int().min(0).max(100).default(5),
+    DATABASE_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+    DATABASE_SSL: booleanFlag.default(false),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+
+    REDIS_URL: redisUrl.optional().or(z.literal('').transform(() => undefined)),
+
+    VAPID_PUBLIC_KEY: base64urlKey(65, true).optional(),
+    VAPID_PRIVATE_KEY: base64urlKey(32, false).optional(),
+    VAPID_SUBJECT: pushSubject.optional(),
+    PUSH_ALLOWED_HOSTS: commaList,
+    PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    PUSH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    PUSH_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+    PUSH_MAX_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
+    PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+    ALERT_DEFAULT_TTL_MINUTES: z.coerce.number().int().min(5).max(525_600).default(1440),
+    LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+
+    /** Fault injection for crash tests; refused in production. */
+    TOCSIN_FAILPOINTS: commaList,
+  })
+  .superRefine((env, context) => {
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      context.addIssue({
+        code: 'custom',
+        path: [env.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'],
+        message: 'set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together, or neither',
+      });
+    }
+  });
 
 export type RawEnv = z.infer<typeof envSchema>;

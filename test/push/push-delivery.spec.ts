@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { pushTopic, PUSH_PAYLOAD_MAX_BYTES, VapidKeysService } from '@tocsin/push';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalPushService, type TestSubscription } from '../support/push-service';
+import { startPushTestApp, waitUntil, type PushTestApp } from './push-test-app';
+
+describe('Web Push delivery through the local HTTPS push service', () => {
+  let service: LocalPushService;
+  let t: PushTestApp;
+  let vapidPublicKey: string;
+
+  beforeAll(async () => {
+    service = await LocalPushService.start();
+    t = await startPushTestApp({
+      PUSH_ALLOWED_HOSTS: service.host,
+      PUSH_RETRY_DELAY_MS: '100',
+      PUSH_ATTEMPTS: '4',
+      VAPID_SUBJECT: 'mailto:ops@agency.example',
+    });
+    vapidPublicKey = await t.app.get(VapidKeysService).publicKey();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await service?.close();
+  });
+
+  async function device(userId = randomUUID()): Promise<{ userId: string; sub: TestSubscription }> {
+    const sub = service.subscribe();
+    await t.push.subscribe(userId, sub, 'Mozilla/5.0 (test)');
+
+    return { userId, sub };
+  }
+
+  const delivery = async (subjectId: string) =>
+    (await t.db.query('SELECT * FROM push_deliveries WHERE subject_id = $1', [subjectId]))[0];
+
+  it('delivers an alert: decrypted payload, VAPID, TTL, Urgency and Topic', async () => {
+    const { userId, sub } = await device();
+    const alertId = randomUUID();
+    const expires = new Date(Date.now() + 2 * 3600 * 1000);
+
+    const queued = await t.push.notifyAlert([userId], {
+      id: alertId,
+      severity: 'Extreme',
+      headline: 'Flash flood warning',
+      summary: 'Leave the river bank now.',
+      expires,
+    });
+    const [push] = await service.waitFor(sub, 1);
+
+    expect(queued.deliveries).toBe(1);
+    expect(push.problem).toBeUndefined();
+    expect(JSON.parse(push.plaintext!)).toEqual({
+      v: 1,
+      kind: 'alert',
+      id: alertId,
+      severity: 'Extreme',
+      headline: 'Flash flood warning',
+      body: 'Leave the river bank now.',
+      url: `/alerts/${alertId}`,
+    });
+    expect(Number(push.ttl)).toBeGreaterThan(7100);
+    expect(Number(push.ttl)).toBeLessThanOrEqual(7200);
+    expect(push.urgency).toBe('high');
+    expect(push.topic).toBe(pushTopic('alert', alertId));
+    expect(push.topic!.length).toBeLessThanOrEqual(32);
+    expect(push.vapid).toMatchObject({ k: vapidPublicKey, sub: 'mailto:ops@agency.example' });
+    expect(push.vapid.aud).toBe(service.origin);
+
+    await waitUntil(async () => (await delivery(alertId))?.status === 'sent');
+    const figures = await t.push.figures({ kind: 'alert', id: alertId });
+    expect(figures).toMatchObject({ sent: 1, failed: 0, removed: 0, pending: 0 });
+    expect(figures.medianMsToAccepted).toBeGreaterThanOrEqual(0);
+    expect(figures.maxMsToAccepted).toBeGreaterThanOrEqual(figures.medianMsToAccepted!);
+  });
+
+  it('sends a moderate alert without expiry at normal urgency for a day', async () => {
+    const { userId, sub } = await device();
+
+    await t.push.notifyAlert([userId], { id: randomUUID(), severity: 'Moderate', headline: 'x' });
+    const [push] = await service.waitFor(sub, 1);
+
+    expect(push.urgency).toBe('normal');
+    expect(Number(push.ttl)).toBeGreaterThan(86_300);
+  });
+
+  it.each([410, 404])('removes the subscription when the push service answers %i', async (code) => {
+    const { userId, sub } = await device();
+    service.script(sub, { status: code });
+    const alertId = randomUUID();
+
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'gone' });
+    await service.waitFor(sub, 1);
+    await waitUntil(async () => (await delivery(alertId))?.status === 'removed');
+
+    expect(await t.push.listOwn(userId)).toEqual([]);
+    expect(await delivery(alertId)).toMatchObject({ status_code: code, attempts: 1 });
+    expect(await t.push.figures({ kind: 'alert', id: alertId })).toMatchObject({ removed: 1 });
+  });
+
+  it('retries a 429 after its Retry-After', async () => {
+    const { userId, sub } = await device();
+    service.script(sub, { status: 429, retryAfter: '1' });
+    const alertId = randomUUID();
+
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'slow down' });
+    const pushes = await service.waitFor(sub, 2);
+    await waitUntil(async () => (await delivery(alertId))?.status === 'sent');
+
+    expect(pushes.map((push) => push.status)).toEqual([429, 201]);
+    expect(pushes[1].at - pushes[0].at).toBeGreaterThanOrEqual(950);
+    expect(await delivery(alertId)).toMatchObject({ attempts: 2, status_code: 201 });
+  });
+
+  it('retries a 5xx with growing pauses', async () => {
+    const { userId, sub } = await device();
+    service.script(sub, { status: 500 }, { status: 503 });
+    const alertId = randomUUID();
+
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'flaky' });
+    const pushes = await service.waitFor(sub, 3);
+    await waitUntil(async () => (await delivery(alertId))?.status === 'sent');
+
+    expect(pushes.map((push) => push.status)).toEqual([500, 503, 201]);
+    expect(pushes[1].at - pushes[0].at).toBeGreaterThanOrEqual(95);
+    expect(pushes[2].at - pushes[1].at).toBeGreaterThanOrEqual(195);
+  });
+
+  it('records a 400 as failed, does not retry it, and keeps the subscription', async () => {
+    const { userId, sub } = await device();
+    service.script(sub, { status: 400 });
+    const alertId = randomUUID();
+
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'bad' });
+    await waitUntil(async () => (await delivery(alertId))?.status === 'failed');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(service.pushesTo(sub)).toHaveLength(1);
+    const [kept] = await t.push.listOwn(userId);
+    expect(kept).toMatchObject({ failureCount: 1, successCount: 0 });
+    expect(await t.push.figures({ kind: 'alert', id: alertId })).toMatchObject({ failed: 1 });
+  });
+
+  it('keeps a large alert under the size limit', async () => {
+    const { userId, sub } = await device();
+    const alertId = randomUUID();
+
+    await t.push.notifyAlert([userId], {
+      id: alertId,
+      severity: 'Severe',
+      headline: '🚨 "Évacuation" <immédiate> '.repeat(400),
+      summary: 'Ω\u0000\\"'.repeat(50_000),
+    });
+    const [push] = await service.waitFor(sub, 1);
+    const payload = JSON.parse(push.plaintext!);
+
+    expect(Buffer.byteLength(push.plaintext!)).toBeLessThanOrEqual(PUSH_PAYLOAD_MAX_BYTES);
+    expect(push.encryptedBytes).toBeLessThan(4096);
+    expect(payload.headline.endsWith('…')).toBe(true);
+    expect(payload.headline.startsWith('🚨 "Évacuation"')).toBe(true);
+    expect(payload.body.length).toBeGreaterThan(0);
+  });
+
+  it('pushes a message only to members without a live socket, one topic per conversation', async () => {
+    const online = await device();
+    const offline = await device();
+    const conversationId = randomUUID();
+
+    for (const text of ['first', 'second']) {
+      await t.push.notifyMessage([online.userId, offline.userId], {
+        conversationId,
+        messageId: randomUUID(),
+        title: 'Engine 7',
+        text,
+        skipUserIds: [online.userId],
+      });
+    }
+    const pushes = await service.waitFor(offline.sub, 2);
+
+    expect(service.pushesTo(online.sub)).toHaveLength(0);
+    expect(pushes.map((push) => push.topic)).toEqual([
+      pushTopic('conversation', conversationId),
+      pushTopic('conversation', conversationId),
+    ]);
+    expect(JSON.parse(pushes[0].plaintext!)).toMatchObject({
+      kind: 'message',
+      id: conversationId,
+      url: `/conversations/${conversationId}`,
+    });
+  });
+
+  it('pushes an event once even when it is handed over twice', async () => {
+    const { userId, sub } = await device();
+    const alertId = randomUUID();
+    const eventId = `outbox-${randomUUID()}`;
+
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'once', eventId });
+    await t.push.notifyAlert([userId], { id: alertId, headline: 'once', eventId });
+    await service.waitFor(sub, 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(service.pushesTo(sub)).toHaveLength(1);
+  });
+
+  it('gives a re-subscribed endpoint to its new user', async () => {
+    const first = await device();
+    const secondUser = randomUUID();
+
+    await t.push.subscribe(secondUser, first.sub);
+
+    expect(await t.push.listOwn(first.userId)).toEqual([]);
+    expect(await t.push.listOwn(secondUser)).toHaveLength(1);
+    await t.push.notifyAlert([first.userId], { id: randomUUID(), headline: 'not yours' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(service.pushesTo(first.sub)).toHaveLength(0);
+  });
+});
