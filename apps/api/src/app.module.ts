@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@tocsin/config';
 import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import { AuditModule } from '@tocsin/audit';
+import { GroupsModule } from '@tocsin/groups';
+import { IdentityModule } from '@tocsin/identity';
 import { RedisModule } from '@tocsin/redis';
 import { HealthModule } from './health/health.module';
 import { ALL_MIGRATIONS } from './schema';
@@ -20,6 +23,9 @@ export class AppModule {
         }),
         RedisModule.forRoot(config.redis?.url),
         HealthModule,
+        AuditModule,
+        IdentityModule,
+        GroupsModule,
       ],
     };
   }

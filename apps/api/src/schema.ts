@@ -1,7 +1,15 @@
+import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
+import { groupsMigrations } from '@tocsin/groups';
+import { identityMigrations } from '@tocsin/identity';
 
 /**
  * Every migration of every library, in one list for the app and the migration command.
  * TypeORM orders them by the timestamp at the end of each class name.
  */
-export const ALL_MIGRATIONS: Function[] = [...databaseMigrations];
+export const ALL_MIGRATIONS: Function[] = [
+  ...databaseMigrations,
+  ...auditMigrations,
+  ...identityMigrations,
+  ...groupsMigrations,
+];

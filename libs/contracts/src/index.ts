@@ -3,3 +3,4 @@
  * name to payload. Types only; nothing here runs.
  */
 export * from './errors';
+export * from './identity';
