@@ -42,7 +42,9 @@ export async function login(url: string, email: string, password: string): Promi
     body: { email, password },
   });
   if (response.status !== 200) {
-    throw new Error(`login of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `login of ${email} failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   }
 
   return response.body as TokenPair;

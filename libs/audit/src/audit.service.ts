@@ -128,7 +128,11 @@ export class AuditService {
   /** The one authorization rule of the audit log: agency administrators only. */
   private assertCanRead(principal: Principal): void {
     if (principal.role !== 'admin') {
-      throw new DomainError('forbidden', 'audit.forbidden', 'only administrators read the audit log');
+      throw new DomainError(
+        'forbidden',
+        'audit.forbidden',
+        'only administrators read the audit log',
+      );
     }
   }
 

@@ -105,7 +105,7 @@ export class GroupsController {
   @ApiOperation({
     summary: 'Remove a member',
     description:
-      "Administrators and leads remove members of their own agency; anyone may remove " +
+      'Administrators and leads remove members of their own agency; anyone may remove ' +
       'themselves.',
   })
   async removeMember(

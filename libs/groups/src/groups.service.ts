@@ -130,18 +130,17 @@ export class GroupsService {
       this.policy.assertCanView(access);
       const user = await this.loadUserInAgency(tx, principal, userId);
       this.policy.assertCanManageMember(principal, access, user);
+      const [existing] = (await tx.query(
+        'SELECT role FROM group_members WHERE group_id = $1 AND user_id = $2',
+        [groupId, userId],
+      )) as { role: GroupRole }[];
+      if (existing?.role === role) return false;
       if (user.userId === principal.userId && role === 'lead' && principal.role !== 'admin') {
         throw new DomainError('forbidden', 'group.forbidden', 'you cannot make yourself a lead');
       }
       if (user.disabled) {
         throw new DomainError('conflict', 'group.user_disabled', 'this user is disabled');
       }
-
-      const [existing] = (await tx.query(
-        'SELECT role FROM group_members WHERE group_id = $1 AND user_id = $2',
-        [groupId, userId],
-      )) as { role: GroupRole }[];
-      if (existing?.role === role) return false;
       await tx.query(
         `INSERT INTO group_members (group_id, user_id, agency_id, role, added_by)
          VALUES ($1, $2, $3, $4, $5)

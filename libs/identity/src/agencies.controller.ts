@@ -27,7 +27,7 @@ export class AgenciesController {
   @Get()
   @ApiOperation({
     summary: 'List agencies',
-    description: "The platform operator sees every agency; anyone else sees their own.",
+    description: 'The platform operator sees every agency; anyone else sees their own.',
   })
   list(@CurrentUser() principal: Principal): Promise<AgencyView[]> {
     return this.agencies.list(principal);

@@ -21,10 +21,7 @@ export class LoginThrottle {
   private readonly perAccount: RateLimiterAbstract;
   private readonly perAddress: RateLimiterAbstract;
 
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS_CLIENT) redis: Redis | null,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(REDIS_CLIENT) redis: Redis | null) {
     const { perAccount, perAddress, windowSeconds } = config.identity.loginThrottle;
     const make = (keyPrefix: string, points: number): RateLimiterAbstract => {
       const options = { keyPrefix, points, duration: windowSeconds };
@@ -64,7 +61,10 @@ export class LoginThrottle {
   }
 
   async recordFailure(email: string, address: string): Promise<void> {
-    await Promise.all([this.consume(this.perAccount, email), this.consume(this.perAddress, address)]);
+    await Promise.all([
+      this.consume(this.perAccount, email),
+      this.consume(this.perAddress, address),
+    ]);
   }
 
   /** A successful login clears the account's count (not the address's). */

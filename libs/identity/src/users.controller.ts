@@ -27,7 +27,7 @@ export class UsersController {
   @ApiOperation({
     summary: 'Change a user',
     description:
-      "Administrators rename users and change roles in their agency. A role change applies " +
+      'Administrators rename users and change roles in their agency. A role change applies ' +
       'to the very next request and is pushed to open sockets. Nobody changes their own role.',
   })
   update(

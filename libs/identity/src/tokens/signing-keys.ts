@@ -96,7 +96,10 @@ export class SigningKeys implements OnModuleInit {
       this.verificationKeys.set(thumbprint(publicKey), publicKey);
     }
     const first = keys[0];
-    this.current = { kid: thumbprint(createPublicKey(first.privateKey)), privateKey: first.privateKey };
+    this.current = {
+      kid: thumbprint(createPublicKey(first.privateKey)),
+      privateKey: first.privateKey,
+    };
   }
 }
 
