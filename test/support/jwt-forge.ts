@@ -1,4 +1,10 @@
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { sql } from './sql';
 import type { TestApp } from './test-app';
 
@@ -10,7 +16,11 @@ export function segment(value: unknown): string {
 /** Signs a compact JWS with ES256 over arbitrary header and payload (for hostile tokens). */
 export function signEs256(header: object, payload: object, key: KeyObject | string): string {
   const input = `${segment(header)}.${segment(payload)}`;
-  const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  const privateKey = typeof key === 'string' ? createPrivateKey(key) : key;
+  const signature = sign('sha256', Buffer.from(input), {
+    key: privateKey,
+    dsaEncoding: 'ieee-p1363',
+  });
 
   return `${input}.${signature.toString('base64url')}`;
 }

@@ -23,8 +23,9 @@ export function toMultiPolygon(value: unknown): MultiPolygonGeoJson {
     throw invalid('jurisdiction has unexpected members');
   }
   const counter = { positions: 0 };
-  if (type === 'Polygon')
+  if (type === 'Polygon') {
     return { type: 'MultiPolygon', coordinates: [polygon(coordinates, counter)] };
+  }
   if (type === 'MultiPolygon') {
     if (!Array.isArray(coordinates) || coordinates.length === 0 || coordinates.length > 1000) {
       throw invalid('a MultiPolygon has 1 to 1000 polygons');
