@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@tocsin/config';
 import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import { AuditModule } from '@tocsin/audit';
+import { GroupsModule } from '@tocsin/groups';
+import { IdentityModule } from '@tocsin/identity';
 import { RedisModule } from '@tocsin/redis';
 import { JobsModule } from '@tocsin/jobs';
 import { PushModule } from '@tocsin/push';
@@ -24,6 +27,9 @@ export class AppModule {
         HealthModule,
         JobsModule,
         PushModule,
+        AuditModule,
+        IdentityModule,
+        GroupsModule,
       ],
     };
   }

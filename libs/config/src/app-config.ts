@@ -25,6 +25,22 @@ export interface AppConfig {
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
   push: PushConfig;
+  identity: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  /** The platform operator created on the first start with an empty database. */
+  admin: { email: string; password: string | undefined };
+  jwt: {
+    issuer: string;
+    audience: string;
+    /** PEM, P-256; when unset a key is generated at first start and kept in the database. */
+    privateKey: string | undefined;
+    accessTokenTtlSeconds: number;
+  };
+  refreshTokenTtlDays: number;
+  invitationTtlHours: number;
+  loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
 }
 
 export interface PushConfig {
@@ -97,6 +113,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),
+    identity: {
+      admin: { email: raw.TOCSIN_ADMIN_EMAIL, password: raw.TOCSIN_ADMIN_PASSWORD },
+      jwt: {
+        issuer: raw.JWT_ISSUER ?? raw.PUBLIC_URL?.replace(/\/+$/, '') ?? 'tocsin',
+        audience: raw.JWT_AUDIENCE,
+        privateKey: raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+        accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS,
+      },
+      refreshTokenTtlDays: raw.REFRESH_TOKEN_TTL_DAYS,
+      invitationTtlHours: raw.INVITATION_TTL_HOURS,
+      loginThrottle: {
+        perAccount: raw.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        perAddress: raw.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowSeconds: raw.LOGIN_THROTTLE_WINDOW_SECONDS,
+      },
+    },
   };
 }
 

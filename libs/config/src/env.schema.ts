@@ -106,6 +106,32 @@ export const envSchema = z
 
     /** Fault injection for crash tests; refused in production. */
     TOCSIN_FAILPOINTS: commaList,
+
+    TOCSIN_ADMIN_EMAIL: z.email().trim().toLowerCase().default('admin@tocsin.local'),
+    TOCSIN_ADMIN_PASSWORD: optionalText.pipe(
+      z.string().min(12, 'expected at least 12 characters').max(256).optional(),
+    ),
+    JWT_ISSUER: optionalText,
+    JWT_AUDIENCE: z.string().trim().min(1).default('tocsin-api'),
+    JWT_PRIVATE_KEY: optionalText.pipe(
+      z
+        .string()
+        .refine((value) => value.includes('PRIVATE KEY-----'), {
+          message: 'expected a PEM private key (P-256, for ES256)',
+        })
+        .optional(),
+    ),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    INVITATION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(50),
+    LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   })
   .superRefine((env, context) => {
     if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {

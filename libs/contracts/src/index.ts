@@ -5,3 +5,4 @@
 export * from './alerts';
 export * from './errors';
 export * from './socket-events';
+export * from './identity';

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { ErrorBody } from '@tocsin/contracts';
 import type { Request, Response } from 'express';
+import { DomainError } from '@tocsin/common';
 import { reasonPhrase, toErrorBody } from './error-body';
 
 /**
@@ -31,5 +32,15 @@ export function sendError(error: unknown, request: Request, response: Response, 
   }
 
   if (response.headersSent) return;
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
   response.status(body.statusCode).json({ ...body, requestId });
+}
+
+/** A rate-limited domain error says when to come back in `details.retryAfterSeconds`. */
+function retryAfterSeconds(error: unknown): number | undefined {
+  if (!(error instanceof DomainError) || error.kind !== 'rate_limited') return undefined;
+  const seconds = error.details?.retryAfterSeconds;
+
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : undefined;
 }

@@ -4,3 +4,4 @@ export * from './configure-http';
 export * from './error-body';
 export * from './strict-validation.pipe';
 export * from './public.decorator';
+export * from './principal';

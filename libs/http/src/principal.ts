@@ -1,0 +1,39 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { DomainError } from '@tocsin/common';
+import type { UserRole } from '@tocsin/contracts';
+
+/**
+ * Who is calling, as established by the access token and checked against the database on
+ * this very request. The identity library fills it in; every other library reads it.
+ */
+export interface Principal {
+  userId: string;
+  agencyId: string;
+  role: UserRole;
+  isOperator: boolean;
+  sessionId: string;
+}
+
+export const ROLES = 'tocsin:roles';
+
+/** Limits a route (or a controller) to the given roles in the caller's agency. */
+export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES, roles);
+
+/** Where the guard leaves the principal: `request.principal` (HTTP) or `socket.data.principal`. */
+export interface WithPrincipal {
+  principal?: Principal;
+}
+
+/** The authenticated caller of an HTTP route or a socket event handler. */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  const holder =
+    context.getType() === 'ws'
+      ? (context.switchToWs().getClient<{ data?: WithPrincipal }>().data ?? {})
+      : context.switchToHttp().getRequest<WithPrincipal>();
+  if (!holder.principal) {
+    throw new DomainError('unauthenticated', 'auth.required', 'authentication required');
+  }
+
+  return holder.principal;
+});

@@ -1,0 +1,12 @@
+export { CurrentUser, Public, Roles, type Principal } from '@tocsin/http';
+export * from './auth.guard';
+export * from './entities';
+export * from './identity-events';
+export * from './identity.module';
+export * from './identity.policy';
+export * from './migrations';
+export { PLATFORM_AGENCY_NAME } from './operator-bootstrap';
+export * from './tokens/access-token.service';
+export { thumbprint } from './tokens/signing-keys';
+export * from './users.service';
+export * from './agencies.service';

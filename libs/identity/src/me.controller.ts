@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { MeView } from '@tocsin/contracts';
+import { CurrentUser, type Principal } from '@tocsin/http';
+import { ChangePasswordDto } from './identity.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Who am I',
+    description:
+      'The caller, their agency and role. `mustChangePassword` is true after an ' +
+      'administrator set the password; the client should ask for a new one.',
+  })
+  me(@CurrentUser() principal: Principal): Promise<MeView> {
+    return this.users.me(principal);
+  }
+
+  @Put('password')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Change my password',
+    description:
+      'Needs the current password. Every other session of the caller ends; this one stays.',
+  })
+  async changePassword(
+    @CurrentUser() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<void> {
+    await this.users.changeOwnPassword(principal, body.currentPassword, body.newPassword);
+  }
+}

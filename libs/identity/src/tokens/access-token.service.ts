@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@tocsin/config';
+import { DomainError } from '@tocsin/common';
+import type { UserRole } from '@tocsin/contracts';
+import type { Principal } from '@tocsin/http';
+import jwt from 'jsonwebtoken';
+import type { EntityManager } from 'typeorm';
+import { parseCompactHeader } from './compact-jws';
+import { SigningKeys } from './signing-keys';
+
+/** The token-type claim of an access token; refresh and invitation tokens never carry it. */
+export const ACCESS_TOKEN_TYPE = 'access';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface AccessClaims {
+  typ: string;
+  sid: string;
+  sub: string;
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+interface LiveSessionRow {
+  agency_id: string;
+  role: UserRole;
+  is_operator: boolean;
+}
+
+/**
+ * Issues and verifies access tokens (RFC 8725): ES256 only, `kid` of a key we hold, issuer,
+ * audience, expiry and not-before checked, token type `access`. A valid signature is not
+ * enough: the session must be live and the user enabled at this moment, and the role is
+ * read from the database, so logout, disabling and role changes take effect at once.
+ * HTTP and the socket handshake both call {@link verify}.
+ */
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: SigningKeys,
+    @InjectEntityManager() private readonly manager: EntityManager,
+  ) {}
+
+  issue(userId: string, sessionId: string): { token: string; expiresIn: number } {
+    const { kid, privateKey } = this.keys.signingKey();
+    const { issuer, audience, accessTokenTtlSeconds } = this.config.identity.jwt;
+    const token = jwt.sign({ typ: ACCESS_TOKEN_TYPE, sid: sessionId }, privateKey, {
+      algorithm: 'ES256',
+      keyid: kid,
+      header: { alg: 'ES256', typ: 'at+jwt' },
+      issuer,
+      audience,
+      subject: userId,
+      jwtid: randomUUID(),
+      expiresIn: accessTokenTtlSeconds,
+    });
+
+    return { token, expiresIn: accessTokenTtlSeconds };
+  }
+
+  /** The principal behind a token, or a 401 `DomainError`; nothing is changed either way. */
+  async verify(token: unknown): Promise<Principal> {
+    const claims = this.verifySignedClaims(token);
+
+    const rows = (await this.manager.query(
+      `SELECT u.agency_id, u.role, u.is_operator
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2
+          AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+      [claims.sid, claims.sub],
+    )) as LiveSessionRow[];
+    const live = rows[0];
+    if (!live) throw invalidToken('auth.session_ended', 'the session has ended');
+
+    return {
+      userId: claims.sub,
+      agencyId: live.agency_id,
+      role: live.role,
+      isOperator: live.is_operator,
+      sessionId: claims.sid,
+    };
+  }
+
+  private verifySignedClaims(token: unknown): AccessClaims {
+    if (typeof token !== 'string') throw invalidToken();
+    const header = parseCompactHeader(token);
+    if (!header) throw invalidToken();
+    const key = this.keys.verificationKey(header.kid);
+    if (!key) throw invalidToken();
+
+    const { issuer, audience } = this.config.identity.jwt;
+    let payload: string | jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, key, { algorithms: ['ES256'], issuer, audience });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) {
+        throw invalidToken('auth.token_expired', 'the access token has expired');
+      }
+      throw invalidToken();
+    }
+
+    if (typeof payload === 'string' || !isAccessClaims(payload)) throw invalidToken();
+
+    return payload;
+  }
+}
+
+function isAccessClaims(payload: jwt.JwtPayload): payload is jwt.JwtPayload & AccessClaims {
+  return (
+    payload.typ === ACCESS_TOKEN_TYPE &&
+    typeof payload.sub === 'string' &&
+    UUID.test(payload.sub) &&
+    typeof payload.sid === 'string' &&
+    UUID.test(payload.sid) &&
+    typeof payload.jti === 'string' &&
+    payload.jti.length > 0 &&
+    typeof payload.exp === 'number' &&
+    typeof payload.iat === 'number'
+  );
+}
+
+function invalidToken(code = 'auth.invalid_token', message = 'invalid access token'): DomainError {
+  return new DomainError('unauthenticated', code, message);
+}
