@@ -1,14 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from '@tocsin/alerts';
+import { AuditModule } from '@tocsin/audit';
 import { ConfigModule, type AppConfig } from '@tocsin/config';
 import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
-import { AuditModule } from '@tocsin/audit';
 import { GroupsModule } from '@tocsin/groups';
-import { IdentityModule } from '@tocsin/identity';
-import { RedisModule } from '@tocsin/redis';
+import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
 import { JobsModule } from '@tocsin/jobs';
+import { OutboxModule } from '@tocsin/outbox';
 import { PushModule } from '@tocsin/push';
+import { RealtimeModule } from '@tocsin/realtime';
+import { RedisModule } from '@tocsin/redis';
 import { HealthModule } from './health/health.module';
 import { ALL_MIGRATIONS } from './schema';
+import { SessionSockets } from './session-sockets';
 
 @Module({})
 export class AppModule {
@@ -26,11 +30,18 @@ export class AppModule {
         RedisModule.forRoot(config.redis?.url),
         HealthModule,
         JobsModule,
-        PushModule,
+        OutboxModule,
         AuditModule,
         IdentityModule,
         GroupsModule,
+        RealtimeModule.forRoot({
+          imports: [IdentityModule],
+          authenticator: SocketTokenAuthenticator,
+        }),
+        PushModule,
+        AlertsModule,
       ],
+      providers: [SessionSockets],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { alertsMigrations } from '@tocsin/alerts';
 import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
 import { groupsMigrations } from '@tocsin/groups';
@@ -16,4 +17,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ...identityMigrations,
   ...groupsMigrations,
   ...pushMigrations,
+  ...alertsMigrations,
 ];

@@ -5,6 +5,7 @@ import { AuditModule } from '@tocsin/audit';
 import { AgenciesController } from './agencies.controller';
 import { AgenciesService } from './agencies.service';
 import { AuthController } from './auth.controller';
+import { SocketTokenAuthenticator } from './socket-authenticator';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import {
@@ -56,8 +57,15 @@ import { UsersService } from './users.service';
     AgenciesService,
     UsersService,
     OperatorBootstrap,
+    SocketTokenAuthenticator,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AccessTokenService, IdentityEvents, UsersService, AgenciesService],
+  exports: [
+    AccessTokenService,
+    SocketTokenAuthenticator,
+    IdentityEvents,
+    UsersService,
+    AgenciesService,
+  ],
 })
 export class IdentityModule {}

@@ -10,3 +10,4 @@ export * from './tokens/access-token.service';
 export { thumbprint } from './tokens/signing-keys';
 export * from './users.service';
 export * from './agencies.service';
+export * from './socket-authenticator';

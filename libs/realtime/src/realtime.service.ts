@@ -54,6 +54,16 @@ export class RealtimeService {
     this.gateway.server.in(rooms.user(userId)).disconnectSockets(true);
   }
 
+  /** Closes the sockets opened with one session's tokens (logout, reuse of a refresh token). */
+  async disconnectSession(userId: string, sessionId: string): Promise<void> {
+    const sockets = await this.gateway.server.in(rooms.user(userId)).fetchSockets();
+    for (const socket of sockets) {
+      if ((socket.data.principal as { sessionId?: string }).sessionId === sessionId) {
+        socket.disconnect(true);
+      }
+    }
+  }
+
   /** Which of these users have at least one live socket on any process. */
   async onlineUserIds(userIds: string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();

@@ -1,0 +1,106 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { OutboxService } from '@tocsin/outbox';
+import { ConnectionHooks, RealtimeService, rooms, type SocketPrincipal } from '@tocsin/realtime';
+import type { Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
+import { AlertsRepository } from './alerts.repository';
+import { RecipientsRepository } from './recipients.repository';
+
+/** How long a socket has to acknowledge an alert event before it counts as not delivered. */
+const ACK_TIMEOUT_MS = 30_000;
+/** Acknowledgements are written in batches: one UPDATE for many sockets. */
+const ACK_FLUSH_MS = 50;
+
+/**
+ * Carries committed alert events to sockets: each recipient's sockets get the event and
+ * acknowledge it, which marks them delivered; the sending agency's staff get it too. A
+ * socket that connects is sent every event it has not acknowledged, oldest first.
+ */
+@Injectable()
+export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AlertDeliveryService.name);
+  private pendingAcks: { alertId: string; userId: string; seq: number }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly realtime: RealtimeService,
+    private readonly hooks: ConnectionHooks,
+    private readonly alerts: AlertsRepository,
+    private readonly recipients: RecipientsRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.outbox.on(ALERT_EVENT_TOPIC, (payload) => this.deliver(payload as AlertEventMessage));
+    this.hooks.onConnected('alerts.catch-up', (socket, principal) =>
+      this.catchUp(socket, principal),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    await this.flushAcks();
+  }
+
+  /** Records that a user's client has an alert's events up to `seq`. */
+  acknowledge(alertId: string, userId: string, seq: number): void {
+    this.pendingAcks.push({ alertId, userId, seq });
+    this.flushTimer ??= setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
+  }
+
+  private async deliver(message: AlertEventMessage): Promise<void> {
+    const manager = this.dataSource.manager;
+    const event = await this.alerts.event(manager, message.alertId, message.seq);
+    if (!event) return;
+    const payload = event.payload as { agencyId: string };
+    const joined = await this.recipientsWithJoin(message.alertId, message.userIds);
+
+    for (const { userId, joinedSeq } of joined) {
+      // For someone who became a recipient with this event, it is a new alert.
+      const name = joinedSeq === message.seq && message.seq > 1 ? 'alert.created' : event.name;
+      this.realtime.emitToUserWithAck(userId, name, event.payload, ACK_TIMEOUT_MS, () =>
+        this.acknowledge(message.alertId, userId, message.seq),
+      );
+    }
+    if (!message.userIds) {
+      this.realtime.emitToRoom(rooms.agencyStaff(payload.agencyId), event.name, event.payload, {
+        except: joined.map(({ userId }) => rooms.user(userId)),
+      });
+    }
+  }
+
+  private async recipientsWithJoin(alertId: string, only?: string[]) {
+    const rows: { user_id: string; joined_seq: number }[] = await this.dataSource.query(
+      `SELECT user_id, joined_seq FROM alert_recipients
+        WHERE alert_id = $1 AND ($2::uuid[] IS NULL OR user_id = ANY($2::uuid[]))`,
+      [alertId, only ?? null],
+    );
+
+    return rows.map((row) => ({ userId: row.user_id, joinedSeq: row.joined_seq }));
+  }
+
+  private async catchUp(socket: Socket, principal: SocketPrincipal): Promise<void> {
+    const pending = await this.recipients.pendingFor(this.dataSource.manager, principal.userId);
+    for (const event of pending) {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event.name, event.payload, (error: unknown) => {
+        if (!error) this.acknowledge(event.alertId, principal.userId, event.seq);
+      });
+    }
+  }
+
+  private async flushAcks(): Promise<void> {
+    this.flushTimer = undefined;
+    const batch = this.pendingAcks;
+    this.pendingAcks = [];
+    if (batch.length === 0) return;
+    try {
+      await this.recipients.markDelivered(this.dataSource.manager, batch);
+    } catch (error) {
+      // The client will be sent these events again on its next connection: no loss.
+      this.logger.warn({ err: error, count: batch.length }, 'could not record acknowledgements');
+    }
+  }
+}

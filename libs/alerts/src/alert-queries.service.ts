@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { AlertView, RecipientView, ResponseTally } from '@tocsin/contracts';
+import type { BoundingBox } from '@tocsin/geo';
+import type { Principal } from '@tocsin/http';
+import { DataSource } from 'typeorm';
+import { alertPolicy, notFound } from './alert-policy';
+import { toAlertView, type AlertRecord } from './alert-record';
+import { AlertsRepository } from './alerts.repository';
+import { RecipientsRepository } from './recipients.repository';
+
+/** Reading alerts, always through the policy: what a user may not see does not exist. */
+@Injectable()
+export class AlertQueriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly alerts: AlertsRepository,
+    private readonly recipients: RecipientsRepository,
+  ) {}
+
+  async get(principal: Principal, id: string): Promise<AlertView> {
+    const { alert } = await this.loadReadable(principal, id);
+
+    return toAlertView(alert);
+  }
+
+  async list(
+    principal: Principal,
+    filter: { bbox?: BoundingBox; state?: 'active' | 'cancelled' | 'expired'; limit?: number },
+  ): Promise<AlertView[]> {
+    const records = await this.alerts.list(this.dataSource.manager, {
+      agencyId: principal.agencyId,
+      userId: principal.userId,
+      bbox: filter.bbox,
+      state: filter.state,
+      limit: filter.limit ?? 200,
+    });
+
+    return records.map(toAlertView);
+  }
+
+  async recipientsOf(
+    principal: Principal,
+    id: string,
+  ): Promise<{ tally: ResponseTally; recipients: RecipientView[] }> {
+    const { alert, isRecipient } = await this.loadReadable(principal, id);
+    alertPolicy.canSeeRecipients(principal, alert, isRecipient);
+    const manager = this.dataSource.manager;
+
+    return {
+      tally: await this.recipients.tally(manager, id),
+      recipients: await this.recipients.list(manager, id),
+    };
+  }
+
+  /** Loads an alert the user may read, or throws 404. */
+  async loadReadable(
+    principal: Principal,
+    id: string,
+  ): Promise<{ alert: AlertRecord; isRecipient: boolean }> {
+    const manager = this.dataSource.manager;
+    const alert = await this.alerts.findById(manager, id);
+    if (!alert) throw notFound();
+    const isRecipient = await this.recipients.isRecipient(manager, id, principal.userId);
+    alertPolicy.canRead(principal, alert, isRecipient);
+
+    return { alert, isRecipient };
+  }
+}

@@ -1,0 +1,115 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseBbox } from '@tocsin/geo';
+import { CurrentUser, type Principal } from '@tocsin/http';
+import { AlertCommandsService } from './alert-commands.service';
+import { AlertQueriesService } from './alert-queries.service';
+import { AlertResponsesService } from './alert-responses.service';
+import { CreateAlertDto } from './dto/create-alert.dto';
+import { ListAlertsQuery } from './dto/list-alerts.query';
+import { CancelAlertDto, RespondDto } from './dto/respond.dto';
+import { UpdateAlertDto } from './dto/update-alert.dto';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('alerts')
+export class AlertsController {
+  constructor(
+    private readonly commands: AlertCommandsService,
+    private readonly queries: AlertQueriesService,
+    private readonly responses: AlertResponsesService,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Send an alert, or preview its recipients',
+    description:
+      'Dispatchers and admins. Targets members of `groupIds` (owned or joined by the agency), ' +
+      'users of the agency whose last position lies in an area, and members of groups whose ' +
+      'jurisdiction meets an area. With `dryRun` nothing is stored: the answer is the count ' +
+      'and reasons. Otherwise 201 with the alert; recipients get `alert.created` at once.',
+  })
+  async send(@CurrentUser() principal: Principal, @Body() dto: CreateAlertDto) {
+    const result = await this.commands.send(principal, dto);
+
+    return result.dryRun ? result.preview : { ...result.alert, recipientCount: result.recipients };
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'List alerts',
+    description:
+      'Alerts of the caller’s agency and alerts they received, newest first, optionally ' +
+      'within a map box (`bbox=w,s,e,n`, across the antimeridian when w > e) and by state.',
+  })
+  list(@CurrentUser() principal: Principal, @Query() query: ListAlertsQuery) {
+    return this.queries.list(principal, {
+      bbox: query.bbox ? parseBbox(query.bbox) : undefined,
+      state: query.status,
+      limit: query.limit,
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One alert', description: '404 unless the caller may see it.' })
+  get(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
+    return this.queries.get(principal, id);
+  }
+
+  @Post(':id/update')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Update an active alert',
+    description:
+      'The sending agency’s dispatchers and admins. A new version referencing the previous ' +
+      'one; recipients get `alert.updated`, and people newly in the area `alert.created`.',
+  })
+  update(
+    @CurrentUser() principal: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: UpdateAlertDto,
+  ) {
+    return this.commands.update(principal, id, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cancel an active alert',
+    description: 'The sending agency’s dispatchers and admins. Recipients get `alert.cancelled`.',
+  })
+  cancel(
+    @CurrentUser() principal: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: CancelAlertDto,
+  ) {
+    return this.commands.cancel(principal, id, dto.reason);
+  }
+
+  @Post(':id/responses')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Answer an alert',
+    description:
+      'Recipients only: acknowledged, responding (with etaMinutes), on_scene or unavailable; ' +
+      'can be changed. The sending agency’s staff get `alert.response` with the new tally.',
+  })
+  respond(
+    @CurrentUser() principal: Principal,
+    @Param('id', uuid) id: string,
+    @Body() dto: RespondDto,
+  ) {
+    return this.responses.respond(principal, id, dto.status, dto.etaMinutes);
+  }
+
+  @Get(':id/recipients')
+  @ApiOperation({
+    summary: 'Recipients and their answers',
+    description: 'The sending agency’s dispatchers, admins and observers.',
+  })
+  recipients(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
+    return this.queries.recipientsOf(principal, id);
+  }
+}

@@ -1,0 +1,114 @@
+import type { TargetReason } from '@tocsin/contracts';
+import type { Area } from '@tocsin/geo';
+import type { EntityManager } from 'typeorm';
+
+export interface TargetRow {
+  userId: string;
+  displayName: string;
+  reasons: TargetReason[];
+  viaGroupIds: string[];
+}
+
+export interface TargetQuery {
+  agencyId: string;
+  groupIds: string[];
+  /** Responder positions older than this are ignored. */
+  locationMaxAgeSeconds: number;
+}
+
+/** Areas as the query reads them: stored rows of an alert, or areas not yet stored (preview). */
+type AreaSource = { alertId: string } | { areas: Area[] };
+
+/**
+ * Resolves an alert's recipients in one PostGIS query: members of the chosen groups, users
+ * of the sending agency whose fresh position lies in an area (a circle by exact distance),
+ * and members of the groups (owned or joined by the agency) whose jurisdiction meets an
+ * area. Disabled users are never targeted. Each user comes back once, with every reason.
+ */
+export async function resolveTargets(
+  manager: EntityManager,
+  source: AreaSource,
+  query: TargetQuery,
+): Promise<TargetRow[]> {
+  const [areasSql, areasParam] =
+    'alertId' in source
+      ? [
+          `SELECT geom, circle_center, circle_radius_m FROM alert_areas WHERE alert_id = $1::uuid`,
+          source.alertId,
+        ]
+      : [
+          `SELECT ST_GeomFromGeoJSON(a.geom)::geography AS geom,
+                  ST_SetSRID(ST_MakePoint(a.lon, a.lat), 4326)::geography AS circle_center,
+                  a.radius AS circle_radius_m
+             FROM jsonb_to_recordset($1::jsonb) AS a(geom text, lon float8, lat float8, radius float8)`,
+          JSON.stringify(source.areas.map(areaRecord)),
+        ];
+
+  const rows: { user_id: string; display_name: string; reasons: string[]; group_ids: string[] }[] =
+    await manager.query(
+      `WITH area AS (${areasSql}),
+       visible_groups AS (
+         SELECT g.id FROM groups g WHERE g.agency_id = $2::uuid
+         UNION
+         SELECT ga.group_id FROM group_partners ga
+          WHERE ga.agency_id = $2::uuid AND ga.status = 'active'),
+       by_group AS (
+         SELECT gm.user_id, 'group'::text AS reason, gm.group_id
+           FROM group_members gm
+          WHERE gm.group_id = ANY($3::uuid[]) AND gm.group_id IN (SELECT id FROM visible_groups)),
+       by_location AS (
+         SELECT rl.user_id, 'location'::text AS reason, NULL::uuid AS group_id
+           FROM responder_locations rl
+           JOIN users u ON u.id = rl.user_id AND u.agency_id = $2::uuid
+          WHERE rl.reported_at > now() - make_interval(secs => $4)
+            AND EXISTS (
+              SELECT 1 FROM area a
+               WHERE CASE WHEN a.circle_radius_m IS NOT NULL
+                          THEN ST_DWithin(rl.position, a.circle_center, a.circle_radius_m)
+                          ELSE ST_Intersects(a.geom, rl.position) END)),
+       by_jurisdiction AS (
+         SELECT gm.user_id, 'jurisdiction'::text AS reason, g.id AS group_id
+           FROM groups g
+           JOIN group_members gm ON gm.group_id = g.id
+          WHERE g.id IN (SELECT id FROM visible_groups) AND g.jurisdiction IS NOT NULL
+            AND EXISTS (SELECT 1 FROM area a WHERE ST_Intersects(a.geom, g.jurisdiction))),
+       targets AS (
+         SELECT * FROM by_group UNION ALL SELECT * FROM by_location
+         UNION ALL SELECT * FROM by_jurisdiction)
+       SELECT t.user_id, u.display_name,
+              array_agg(DISTINCT t.reason ORDER BY t.reason) AS reasons,
+              coalesce(array_agg(DISTINCT t.group_id) FILTER (WHERE t.group_id IS NOT NULL), '{}')
+                AS group_ids
+         FROM targets t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL
+        GROUP BY t.user_id, u.display_name
+        ORDER BY u.display_name, t.user_id`,
+      [areasParam, query.agencyId, query.groupIds, query.locationMaxAgeSeconds],
+    );
+
+  return rows.map((row) => ({
+    userId: row.user_id,
+    displayName: row.display_name,
+    reasons: row.reasons as TargetReason[],
+    viaGroupIds: row.group_ids,
+  }));
+}
+
+/** Members of one group, for the backup group of an escalation. */
+export async function groupMemberIds(manager: EntityManager, groupId: string): Promise<string[]> {
+  const rows: { user_id: string }[] = await manager.query(
+    `SELECT gm.user_id FROM group_members gm JOIN users u ON u.id = gm.user_id
+      WHERE gm.group_id = $1 AND u.disabled_at IS NULL`,
+    [groupId],
+  );
+
+  return rows.map((row) => row.user_id);
+}
+
+export function areaRecord(area: Area) {
+  return {
+    geom: JSON.stringify(area.geometry),
+    lon: area.circle?.center[0] ?? null,
+    lat: area.circle?.center[1] ?? null,
+    radius: area.circle?.radiusMeters ?? null,
+  };
+}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import type { SocketAuthenticator, SocketPrincipal } from '@tocsin/realtime';
+import jwt from 'jsonwebtoken';
+import { AccessTokenService } from './tokens/access-token.service';
+
+/**
+ * The Socket.IO handshake's token check: exactly the HTTP checks (signature, claims, live
+ * session, enabled user), plus the expiry, after which the gateway closes the socket.
+ */
+@Injectable()
+export class SocketTokenAuthenticator implements SocketAuthenticator {
+  constructor(private readonly tokens: AccessTokenService) {}
+
+  async authenticate(token: string): Promise<SocketPrincipal> {
+    const principal = await this.tokens.verify(token);
+    // The signature was verified just above; this only reads the expiry it vouched for.
+    const { exp } = jwt.decode(token) as { exp: number };
+
+    return { ...principal, expiresAt: exp * 1000 };
+  }
+}
