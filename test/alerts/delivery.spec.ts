@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { alertBody, INSIDE_LYON, IN_PARIS } from '../support/alert-factory';
 import {
   createAgency,
@@ -61,8 +61,12 @@ describe('alert delivery, responses, update and cancel', () => {
     }
   });
 
+  // Every test starts with no socket open: a user's other sockets would acknowledge for them.
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
     await api?.close();
   });
 

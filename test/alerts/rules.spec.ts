@@ -124,7 +124,7 @@ describe('alert input and permissions', () => {
   it('refuses absurd vertex counts', async () => {
     const points = Array.from({ length: 25_000 }, (_, i) => {
       const angle = (2 * Math.PI * i) / 25_000;
-      return [Math.cos(angle), Math.sin(angle)];
+      return [Number(Math.cos(angle).toFixed(4)), Number(Math.sin(angle).toFixed(4))];
     });
     points.push(points[0]);
 

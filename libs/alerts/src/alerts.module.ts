@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { GeoModule } from '@tocsin/geo';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
@@ -13,7 +14,7 @@ import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
-  imports: [GeoModule],
+  imports: [GeoModule, AuditModule],
   controllers: [AlertsController, LocationsController],
   providers: [
     AlertsRepository,

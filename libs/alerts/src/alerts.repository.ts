@@ -125,7 +125,7 @@ export class AlertsRepository {
     changes: Record<string, unknown>,
   ): Promise<void> {
     const columns = Object.keys(changes);
-    const assignments = columns.map((column, index) => `${column} = $${index + 2}`);
+    const assignments = columns.map((column, index) => `"${column}" = $${index + 2}`);
     await manager.query(
       `UPDATE alerts SET ${[...assignments, 'updated_at = now()'].join(', ')} WHERE id = $1`,
       [id, ...columns.map((column) => changes[column])],

@@ -74,7 +74,7 @@ export const envSchema = z
       .string()
       .trim()
       .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
-      .default('256kb'),
+      .default('1mb'),
     WEB_DIST_DIR: optionalText,
 
     LOG_LEVEL: z

@@ -31,8 +31,23 @@ export function createRootLogger(options: LoggingOptions): Logger {
     level: options.level,
     base: { service: 'tocsin' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError },
     ...(pretty
       ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
   });
+}
+
+/**
+ * Errors as pino serializes them, minus the bound values of a failed SQL statement: those can
+ * hold message text, names or hashes, which have no place in a log.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (serialized && typeof serialized === 'object') {
+    delete serialized.parameters;
+    delete serialized.driverError;
+  }
+
+  return serialized;
 }
