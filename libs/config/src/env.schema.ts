@@ -121,7 +121,7 @@ export const envSchema = z
         })
         .optional(),
     ),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     INVITATION_TTL_HOURS: z.coerce
       .number()
