@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@tocsin/audit';
 import { GeoModule } from '@tocsin/geo';
+import { PushModule } from '@tocsin/push';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertQueriesService } from './alert-queries.service';
@@ -13,7 +15,7 @@ import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
-  imports: [GeoModule],
+  imports: [GeoModule, AuditModule, PushModule],
   controllers: [AlertsController, LocationsController],
   providers: [
     AlertsRepository,
