@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@tocsin/audit';
+import { DomainError } from '@tocsin/common';
 import type { ArchiveExport, ConversationView } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -81,7 +82,15 @@ export class ArchiveService {
 
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const conversation = await this.held(manager, principal, id);
-      const versions = await this.versions(manager, id, { ...range, limit: EXPORT_LIMIT });
+      const versions = await this.versions(manager, id, { ...range, limit: EXPORT_LIMIT + 1 });
+      // TODO: stream very large exports instead of refusing them; until then, narrow the range.
+      if (versions.length > EXPORT_LIMIT) {
+        throw new DomainError(
+          'too_large',
+          'archive.too_large',
+          `more than ${EXPORT_LIMIT} versions: export a narrower time range`,
+        );
+      }
       const archive = buildExport(await this.store.view(manager, conversation), versions, {
         exportedBy: principal.userId,
         exportedAt: new Date(),
