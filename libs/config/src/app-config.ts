@@ -22,6 +22,8 @@ export interface AppConfig {
   dataDir: string;
   redis: { url: string } | undefined;
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
+  /** How often the chat retention job runs. */
+  messaging: { retentionIntervalMinutes: number };
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
   push: PushConfig;
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       defaultTtlMinutes: raw.ALERT_DEFAULT_TTL_MINUTES,
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
+    messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),
     identity: {
