@@ -52,7 +52,7 @@ describe('starting the server', () => {
       const again = await login(second.url, OPERATOR.email, OPERATOR.password);
       const agencies = await fetch(`${second.url}/api/agencies`, {
         headers: { authorization: `Bearer ${again.accessToken}` },
-      }).then((response) => response.json());
+      }).then((response) => response.json() as Promise<{ name: string }[]>);
       await second.stop();
 
       expect(agencies.map((agency: { name: string }) => agency.name)).toContain(
