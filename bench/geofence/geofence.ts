@@ -27,7 +27,8 @@ async function growTo(db: DataSource, agencyId: string, from: number, to: number
            FROM generate_series($2::int, $3::int - 1) i
          RETURNING id)
        INSERT INTO responder_locations (user_id, position, accuracy_m)
-       SELECT id, ST_SetSRID(ST_MakePoint($4 + random() * ($5 - $4), $6 + random() * ($7 - $6)),
+       SELECT id, ST_SetSRID(ST_MakePoint($4::float8 + random() * ($5::float8 - $4::float8),
+                                        $6::float8 + random() * ($7::float8 - $6::float8)),
                              4326)::geography, 10
          FROM u`,
       [agencyId, from, to, SPREAD.west, SPREAD.east, SPREAD.south, SPREAD.north],
