@@ -82,10 +82,11 @@ export class FeedSourcesService {
   async remove(principal: Principal, id: string): Promise<void> {
     assertAdmin(principal);
     await this.dataSource.transaction(async (manager) => {
-      const rows: { url: string }[] = await manager.query(
+      // TypeORM answers a DELETE ... RETURNING as [rows, affected count].
+      const [rows] = (await manager.query(
         'DELETE FROM feed_sources WHERE id = $1 AND agency_id = $2 RETURNING url',
         [id, principal.agencyId],
-      );
+      )) as [{ url: string }[], number];
       if (!rows[0]) throw notFound();
       await this.audit.record(manager, {
         agencyId: principal.agencyId,
