@@ -7,6 +7,7 @@ import { FeedsModule } from '@tocsin/feeds';
 import { GroupsModule } from '@tocsin/groups';
 import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
 import { JobsModule } from '@tocsin/jobs';
+import { MessagingModule } from '@tocsin/messaging';
 import { OutboxModule } from '@tocsin/outbox';
 import { PushModule } from '@tocsin/push';
 import { RealtimeModule } from '@tocsin/realtime';
@@ -42,6 +43,7 @@ export class AppModule {
         PushModule,
         AlertsModule,
         FeedsModule,
+        MessagingModule,
       ],
       providers: [SessionSockets],
     };

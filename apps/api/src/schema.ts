@@ -4,6 +4,7 @@ import { databaseMigrations } from '@tocsin/database';
 import { feedsMigrations } from '@tocsin/feeds';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
+import { messagingMigrations } from '@tocsin/messaging';
 import { outboxMigrations } from '@tocsin/outbox';
 import { pushMigrations } from '@tocsin/push';
 
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ...pushMigrations,
   ...alertsMigrations,
   ...feedsMigrations,
+  ...messagingMigrations,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@tocsin/audit';
 import { GeoModule } from '@tocsin/geo';
+import { PushModule } from '@tocsin/push';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertEventRecorder } from './alert-event-recorder';
@@ -20,7 +21,7 @@ import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
-  imports: [GeoModule, AuditModule],
+  imports: [GeoModule, AuditModule, PushModule],
   controllers: [AlertsController, LocationsController, CapController, PublicFeedController],
   providers: [
     AlertsRepository,

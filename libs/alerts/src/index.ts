@@ -15,3 +15,4 @@ export {
 } from './cap/cap-import.service';
 export { CapExportService } from './cap/cap-export.service';
 export { CAP_IMPORT_ROUTE, CAP_CONTENT_TYPE } from './cap/cap.controller';
+export { resolveTargets, type TargetQuery, type TargetRow } from './targeting';

@@ -23,6 +23,8 @@ export interface AppConfig {
   redis: { url: string } | undefined;
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
   cap: CapConfig;
+  /** How often the chat retention job runs. */
+  messaging: { retentionIntervalMinutes: number };
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
   push: PushConfig;
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         maxBackoffMinutes: raw.FEED_MAX_BACKOFF_MINUTES,
       },
     },
+    messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),
     identity: {
