@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CAP_IMPORT_ROUTE } from '@tocsin/alerts';
 import type { AppConfig } from '@tocsin/config';
 import type { DatabaseEndpoint } from '@tocsin/database';
 import { configureHttp } from '@tocsin/http';
@@ -21,7 +22,7 @@ export async function createApi(
     AppModule.forRoot(config, endpoint),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  configureHttp(app, { config, logger, version: APP_VERSION });
+  configureHttp(app, { config, logger, version: APP_VERSION, rawBodyRoutes: [CAP_IMPORT_ROUTE] });
 
   return app;
 }
