@@ -178,15 +178,14 @@ describe('CAP export, the public feed and hostile bodies', () => {
       expect(await sql(api, 'SELECT count(*) AS n FROM alerts')).toEqual(before);
     });
 
-    it('imports a 1 MB message in well under a second', async () => {
+    // How fast is measured by bench/cap-import, not by a timed test.
+    it('imports a 1 MB message', async () => {
       const padding = 'x'.repeat(1024 * 1024);
       const xml = lyonCap('BIG-1', { info: { description: padding, expires: capTimeIn(60) } });
 
-      const started = Date.now();
       const response = await postCap(api.url, dispatcher, xml);
 
       expect(response.status).toBe(201);
-      expect(Date.now() - started).toBeLessThan(1000);
     });
   });
 });

@@ -381,7 +381,8 @@ describe('parseCap: refused messages', () => {
     expect(refused(Buffer.from(big), 'too_large')).toHaveLength(1);
   });
 
-  it('imports a ~1 MB message of detailed polygons in well under a second', () => {
+  // How fast is measured by bench/cap-import, not by a timed test.
+  it('imports a ~1 MB message of detailed polygons', () => {
     const ring = Array.from({ length: 2000 }, (_, i) => {
       const a = (2 * Math.PI * i) / 1999;
 
@@ -391,12 +392,10 @@ describe('parseCap: refused messages', () => {
     const polygonArea = area(`<polygon>${ring.join(' ')}</polygon>`);
     const xml = capXml({ areas: polygonArea.repeat(25) });
 
-    const start = performance.now();
     const result = parseCap(xml);
-    const elapsed = performance.now() - start;
 
     expect(xml.length).toBeGreaterThan(900_000);
     expect(result.ok).toBe(true);
-    expect(elapsed).toBeLessThan(1000);
+    expect(result.ok && result.alert.info[0]?.area).toHaveLength(25);
   });
 });
