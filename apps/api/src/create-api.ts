@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@tocsin/config';
 import type { DatabaseEndpoint } from '@tocsin/database';
 import { configureHttp } from '@tocsin/http';
+import { LiveHelpCors } from '@tocsin/livehelp';
 import { PinoNestLogger } from '@tocsin/logging';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -21,7 +22,12 @@ export async function createApi(
     AppModule.forRoot(config, endpoint),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  configureHttp(app, { config, logger, version: APP_VERSION });
+  configureHttp(app, {
+    config,
+    logger,
+    version: APP_VERSION,
+    beforeCors: [app.get(LiveHelpCors).middleware()],
+  });
 
   return app;
 }

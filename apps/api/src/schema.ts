@@ -3,6 +3,7 @@ import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
+import { livehelpMigrations } from '@tocsin/livehelp';
 import { messagingMigrations } from '@tocsin/messaging';
 import { outboxMigrations } from '@tocsin/outbox';
 import { pushMigrations } from '@tocsin/push';
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ...pushMigrations,
   ...alertsMigrations,
   ...messagingMigrations,
+  ...livehelpMigrations,
 ];
