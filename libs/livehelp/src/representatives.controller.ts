@@ -38,6 +38,15 @@ export class RepresentativesController {
     return this.representatives.overview(principal);
   }
 
+  @Get('representatives')
+  @ApiOperation({
+    summary: 'Colleagues who answer Live Help',
+    description: 'The agency’s enabled dispatchers and administrators, to transfer a chat to.',
+  })
+  colleagues(@CurrentUser() principal: Principal) {
+    return this.representatives.colleagues(principal);
+  }
+
   @Get('canned-answers')
   @ApiOperation({ summary: 'Canned answers', description: 'The agency’s prepared replies.' })
   canned(@CurrentUser() principal: Principal) {

@@ -11,7 +11,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ChatNotifier } from './chat-notifier';
 import { livehelpErrors } from './errors';
 import { LiveHelpEvents, livehelpRooms } from './livehelp-events';
-import { assertRepresentative, isRepresentative } from './representatives';
+import { assertRepresentative, isRepresentative, REPRESENTATIVE_ROLES } from './representatives';
 import { LiveHelpSettingsService } from './settings.service';
 import { isAllowedPushUrl } from './url-policy';
 import { toChatView, VisitorsStore, type VisitorRow } from './visitors.store';
@@ -47,6 +47,19 @@ export class RepresentativesService {
       waiting: waiting.map((row) => toChatView(row)),
       mine: mine.map((row) => toChatView(row)),
     };
+  }
+
+  /** The agency's representatives, for transfers. */
+  async colleagues(principal: Principal): Promise<{ id: string; displayName: string }[]> {
+    assertRepresentative(principal);
+    const rows = (await this.dataSource.query(
+      `SELECT id, display_name FROM users
+        WHERE agency_id = $1 AND role = ANY($2::text[]) AND disabled_at IS NULL
+        ORDER BY display_name LIMIT 500`,
+      [principal.agencyId, REPRESENTATIVE_ROLES],
+    )) as { id: string; display_name: string }[];
+
+    return rows.map((row) => ({ id: row.id, displayName: row.display_name }));
   }
 
   async cannedAnswers(principal: Principal): Promise<CannedAnswer[]> {
