@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgency, type TestAgency } from '../support/identity-factory';
+import { alertBody, LYON_SQUARE } from '../support/alert-factory';
 import { request, type TestApp } from '../support/test-app';
 import {
   asVisitor,
@@ -398,6 +399,77 @@ describe('representatives', () => {
     expect(exported.body.transcript).toContain('Exported (visitor): please keep this');
     const listed = await staff(agency.users.admin.accessToken, 'GET', '/api/archive/conversations');
     expect(listed.body.some((c: { id: string }) => c.id === conversationId)).toBe(true);
+  });
+});
+
+describe('public alerts in the widget', () => {
+  it('shows active public alerts over the agency’s area only', async () => {
+    const started = await startVisitor(api, agency.id);
+    const token = started.body.token as string;
+    expect((await asVisitor(api, token, 'GET', 'alerts')).body).toEqual([]);
+
+    await configure(api, agency, { area: LYON_SQUARE });
+    const post = (body: Record<string, unknown>) =>
+      staff(agency.users.dispatcher.accessToken, 'POST', '/api/alerts', alertBody(body));
+    const visible = await post({ scope: 'Public', headline: 'Boil water <b>now</b>' });
+    const restricted = await post({ headline: 'Responders only' });
+    const elsewhere = await post({
+      scope: 'Public',
+      headline: 'Far away',
+      areas: [{ areaDesc: 'Paris', circle: { center: [2.35, 48.85], radiusMeters: 500 } }],
+    });
+    expect([visible.status, restricted.status, elsewhere.status]).toEqual([201, 201, 201]);
+
+    const shown = await asVisitor(api, token, 'GET', 'alerts');
+    expect(shown.body.map((alert: { headline: string }) => alert.headline)).toEqual([
+      'Boil water <b>now</b>',
+    ]);
+    await staff(
+      agency.users.dispatcher.accessToken,
+      'POST',
+      `/api/alerts/${visible.body.id}/cancel`,
+      {},
+    );
+    expect((await asVisitor(api, token, 'GET', 'alerts')).body).toEqual([]);
+  });
+
+  it('refuses an invalid area and push prefixes off the allowed sites', async () => {
+    const bad = [
+      { area: { type: 'Point', coordinates: [1, 2] } },
+      {
+        area: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [0, 0],
+              [1, 1],
+              [1, 0],
+              [0, 1],
+              [0, 0],
+            ],
+          ],
+        },
+      },
+      { pushPrefixes: ['https://elsewhere.test/'] },
+      { allowedOrigins: ['https://site.test/path'] },
+      { pushMode: 'popup' },
+    ];
+    for (const body of bad) {
+      const response = await staff(
+        agency.users.admin.accessToken,
+        'PUT',
+        '/api/livehelp/settings',
+        body,
+      );
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    const asDispatcher = await staff(
+      agency.users.dispatcher.accessToken,
+      'PUT',
+      '/api/livehelp/settings',
+      {},
+    );
+    expect(asDispatcher.status).toBe(403);
   });
 });
 
