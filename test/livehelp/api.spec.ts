@@ -408,6 +408,8 @@ describe('public alerts in the widget', () => {
     const token = started.body.token as string;
     expect((await asVisitor(api, token, 'GET', 'alerts')).body).toEqual([]);
 
+    const visitorSocket = connectLiveHelp(api.url, token, SITE);
+    await visitorSocket.ready;
     await configure(api, agency, { area: LYON_SQUARE });
     const post = (body: Record<string, unknown>) =>
       staff(agency.users.dispatcher.accessToken, 'POST', '/api/alerts', alertBody(body));
@@ -431,6 +433,11 @@ describe('public alerts in the widget', () => {
       {},
     );
     expect((await asVisitor(api, token, 'GET', 'alerts')).body).toEqual([]);
+    // Responder traffic never reaches a visitor's socket.
+    expect(visitorSocket.received.filter(({ event }) => !event.startsWith('livehelp.'))).toEqual(
+      [],
+    );
+    visitorSocket.socket.close();
   });
 
   it('refuses an invalid area and push prefixes off the allowed sites', async () => {

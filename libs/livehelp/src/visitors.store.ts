@@ -93,10 +93,17 @@ export class VisitorsStore {
     return rows[0];
   }
 
-  /** Visitors waiting for a representative, longest-waiting first. */
+  /**
+   * Visitors waiting for a representative, longest-waiting first. One whose token expired
+   * has left (the widget renews it while the page is open) and is not shown.
+   *
+   * TODO: such abandoned chats stay `waiting` in the table; a periodic job should close them
+   * so the audit log and the archive say when they ended.
+   */
   async waiting(manager: EntityManager, agencyId: string): Promise<VisitorRow[]> {
     return (await manager.query(
-      `SELECT ${COLUMNS} ${FROM} WHERE v.agency_id = $1 AND v.status = 'waiting'
+      `SELECT ${COLUMNS} ${FROM}
+        WHERE v.agency_id = $1 AND v.status = 'waiting' AND v.token_expires_at > now()
         ORDER BY v.created_at LIMIT 500`,
       [agencyId],
     )) as VisitorRow[];

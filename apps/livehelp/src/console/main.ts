@@ -94,6 +94,11 @@ class Console {
       auth: (send) => send({ token: this.api.tokens?.accessToken }),
     });
     socket.on('connect_error', () => void this.api.refresh());
+    // Closed by the server when the access token expires: refresh it and come back.
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect') return;
+      void this.api.refresh().then((ok) => (ok ? socket.connect() : this.showLogin()));
+    });
     socket.on('connect', () => void this.refresh());
     socket.on('livehelp.queue', ({ waiting }: { waiting: LiveHelpChatView[] }) =>
       this.showQueue(waiting),

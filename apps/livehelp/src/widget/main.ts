@@ -81,6 +81,11 @@ class LiveHelpWidget {
       auth: (send) => send({ token: this.api.token }),
     });
     socket.on('connect', () => void this.catchUp());
+    // The server closes the socket when the token it was opened with expires (or the visitor
+    // is blocked): renew the token, then reconnect; a refused renewal ends the chat here.
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') void this.reconnect(socket);
+    });
     socket.on('livehelp.message', (message) => this.panel.addMessage(message));
     socket.on('livehelp.session', (session) => {
       this.panel.setSession(session);
@@ -90,6 +95,16 @@ class LiveHelpWidget {
       this.follow(push.url, push.mode || pushMode, push.notice),
     );
     this.socket = socket;
+  }
+
+  private async reconnect(socket: Socket): Promise<void> {
+    if (!this.api.token) return;
+    try {
+      this.scheduleRenewal((await this.api.resume()).expiresAt);
+      socket.connect();
+    } catch {
+      this.ended();
+    }
   }
 
   private async catchUp(): Promise<void> {
