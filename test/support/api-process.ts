@@ -21,6 +21,29 @@ function buildServer(): string {
   return built;
 }
 
+/** Runs the compiled server to its exit (for start-up failures) and returns what it said. */
+export function runServerToExit(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [buildServer()], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}
+
 /** Deletes this test file's compiled server. */
 export function removeBuild(): void {
   if (!built) return;

@@ -1,6 +1,7 @@
 import { alertsMigrations } from '@tocsin/alerts';
 import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
+import { feedsMigrations } from '@tocsin/feeds';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
 import { livehelpMigrations } from '@tocsin/livehelp';
@@ -20,6 +21,7 @@ export const ALL_MIGRATIONS: Function[] = [
   ...groupsMigrations,
   ...pushMigrations,
   ...alertsMigrations,
+  ...feedsMigrations,
   ...messagingMigrations,
   ...livehelpMigrations,
 ];

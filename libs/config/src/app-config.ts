@@ -22,6 +22,7 @@ export interface AppConfig {
   dataDir: string;
   redis: { url: string } | undefined;
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
+  cap: CapConfig;
   /** How often the chat retention job runs. */
   messaging: { retentionIntervalMinutes: number };
   livehelp: LiveHelpConfig;
@@ -56,6 +57,18 @@ export interface IdentityConfig {
   refreshTokenTtlDays: number;
   invitationTtlHours: number;
   loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
+}
+
+export interface CapConfig {
+  /** How long a Cancel whose original is unknown waits for that original. */
+  pendingCancelMinutes: number;
+  feeds: {
+    /** FEED_ALLOWED_HOSTS: hosts fetched even over http or at private addresses (tests). */
+    allowedHosts: string[];
+    timeoutMs: number;
+    /** Longest pause between polls of a failing feed. */
+    maxBackoffMinutes: number;
+  };
 }
 
 export interface PushConfig {
@@ -125,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     alerts: {
       defaultTtlMinutes: raw.ALERT_DEFAULT_TTL_MINUTES,
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
+    },
+    cap: {
+      pendingCancelMinutes: raw.CAP_PENDING_CANCEL_MINUTES,
+      feeds: {
+        allowedHosts: raw.FEED_ALLOWED_HOSTS,
+        timeoutMs: raw.FEED_TIMEOUT_MS,
+        maxBackoffMinutes: raw.FEED_MAX_BACKOFF_MINUTES,
+      },
     },
     messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
     livehelp: {
