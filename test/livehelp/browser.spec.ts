@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestAgency } from '../support/identity-factory';
-import type { TestApp } from '../support/test-app';
+import { alertBody, LYON_SQUARE } from '../support/alert-factory';
+import { request, type TestApp } from '../support/test-app';
 import { configure, startLiveHelpWorld } from './livehelp-world';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -13,6 +14,7 @@ const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const NAME = '<b>Sam</b>';
 const VISITOR_TEXT = '<img src=x onerror="alert(1)"> where is the shelter?';
 const REPLY = 'Hi <script>alert(2)</script>, let me show you';
+const ALERT_HEADLINE = 'Boil water <b>now</b>';
 
 let api: TestApp;
 let agency: TestAgency;
@@ -47,7 +49,14 @@ beforeAll(async () => {
     allowedOrigins: [siteOrigin],
     pushPrefixes: [`${siteOrigin}/help/`],
     cannedAnswers: [{ title: 'Greeting', body: 'Hello, how can we help?' }],
+    area: LYON_SQUARE,
   });
+  const alert = await request(`${api.url}/api/alerts`, {
+    method: 'POST',
+    token: agency.users.dispatcher.accessToken,
+    body: alertBody({ scope: 'Public', headline: ALERT_HEADLINE }),
+  });
+  expect(alert.status).toBe(201);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -95,6 +104,9 @@ describe('Live Help in a browser', () => {
     await visitor.locator('#tocsin-livehelp input[name=topic]').fill('Shelter <i>tonight</i>');
     await visitor.getByRole('button', { name: 'Start chat' }).click();
     await textOf(visitor.locator('#tocsin-livehelp .status')).toMatch(/Waiting/);
+    // The public alert over the agency's area is shown, its markup as text.
+    await textOf(visitor.locator('#tocsin-livehelp .alerts')).toContain(ALERT_HEADLINE);
+    expect(await visitor.locator('#tocsin-livehelp .alerts b').count()).toBe(0);
 
     const rep = await newPage();
     await rep.goto(`${api.url}/livehelp/`);

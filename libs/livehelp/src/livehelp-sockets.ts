@@ -9,6 +9,7 @@ import { IdentityEvents, SocketTokenAuthenticator } from '@tocsin/identity';
 import type { SocketPrincipal } from '@tocsin/realtime';
 import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
+import { AbuseLimits } from './abuse-limits';
 import { LiveHelpEvents, livehelpRooms } from './livehelp-events';
 import { isRepresentative } from './representatives';
 import { VISITOR_TOKEN_PREFIX, type VisitorPrincipal } from './visitor-token';
@@ -40,6 +41,7 @@ export class LiveHelpSockets implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly staffTokens: SocketTokenAuthenticator,
     private readonly store: VisitorsStore,
     private readonly identity: IdentityEvents,
+    private readonly limits: AbuseLimits,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,6 +81,7 @@ export class LiveHelpSockets implements OnApplicationBootstrap, OnModuleDestroy 
     const data = socket.data as LiveHelpSocketData;
 
     if (token.startsWith(VISITOR_TOKEN_PREFIX)) {
+      await this.limits.request(socket.handshake.address);
       const visitor = await this.sessions.authenticate(token, socket.handshake.headers.origin);
       if (visitor.closed) throw new Error('chat closed');
       data.visitor = visitor;
