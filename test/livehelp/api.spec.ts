@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { AbandonedChatsService } from '@tocsin/livehelp';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgency, type TestAgency } from '../support/identity-factory';
 import { alertBody, LYON_SQUARE } from '../support/alert-factory';
+import { sql } from '../support/sql';
 import { request, type TestApp } from '../support/test-app';
 import {
   asVisitor,
@@ -370,6 +372,30 @@ describe('representatives', () => {
       `/api/livehelp/chats/${conversationId}/accept`,
     );
     expect(reaccept.status).toBe(409);
+  });
+
+  it('closes chats whose visitor left, once their token expired', async () => {
+    const { token, conversationId, started } = await acceptedChat('Gone');
+    const waiting = await startVisitor(api, agency.id, { name: 'Also gone' });
+    const repSocket = connectLiveHelp(api.url, agency.users.dispatcher.accessToken);
+    await repSocket.ready;
+    await sql(
+      api,
+      `UPDATE livehelp_visitors SET token_expires_at = now() - interval '1 second'
+        WHERE id = ANY($1::uuid[])`,
+      [[started.session.visitorId, waiting.body.session.visitorId]],
+    );
+
+    expect(await api.app.get(AbandonedChatsService).runOnce()).toBe(2);
+    expect((await repSocket.waitFor('livehelp.chat')).conversationId).toBe(conversationId);
+    const chats = await staff(agency.users.dispatcher.accessToken, 'GET', '/api/livehelp/chats');
+    const ids = [...chats.body.waiting, ...chats.body.mine].map(
+      (chat: { conversationId: string }) => chat.conversationId,
+    );
+    expect(ids).not.toContain(conversationId);
+    expect(ids).not.toContain(waiting.body.session.conversationId);
+    expect((await asVisitor(api, token, 'POST', 'resume')).status).toBe(401);
+    repSocket.socket.close();
   });
 
   it('resumes an open chat with its messages and a later expiry', async () => {

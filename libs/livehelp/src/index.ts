@@ -1,3 +1,4 @@
+export { AbandonedChatsService } from './abandoned-chats.service';
 export { LiveHelpCors } from './livehelp-cors';
 export { LIVEHELP_NAMESPACE, livehelpRooms } from './livehelp-events';
 export { LiveHelpModule } from './livehelp.module';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@tocsin/audit';
 import { IdentityModule } from '@tocsin/identity';
 import { MessagingModule } from '@tocsin/messaging';
+import { AbandonedChatsService } from './abandoned-chats.service';
 import { AbuseLimits } from './abuse-limits';
 import { ChatNotifier } from './chat-notifier';
 import { LiveHelpCors } from './livehelp-cors';
@@ -21,6 +22,7 @@ import { VisitorsStore } from './visitors.store';
   imports: [AuditModule, IdentityModule, MessagingModule],
   controllers: [VisitorController, RepresentativesController],
   providers: [
+    AbandonedChatsService,
     AbuseLimits,
     ChatNotifier,
     LiveHelpCors,
@@ -33,6 +35,6 @@ import { VisitorsStore } from './visitors.store';
     VisitorSessionsService,
     VisitorsStore,
   ],
-  exports: [LiveHelpCors, LiveHelpSettingsService],
+  exports: [AbandonedChatsService, LiveHelpCors, LiveHelpSettingsService],
 })
 export class LiveHelpModule {}

@@ -95,10 +95,8 @@ export class VisitorsStore {
 
   /**
    * Visitors waiting for a representative, longest-waiting first. One whose token expired
-   * has left (the widget renews it while the page is open) and is not shown.
-   *
-   * TODO: such abandoned chats stay `waiting` in the table; a periodic job should close them
-   * so the audit log and the archive say when they ended.
+   * has left (the widget renews it while the page is open): it is not shown, and
+   * {@link AbandonedChatsService} closes it.
    */
   async waiting(manager: EntityManager, agencyId: string): Promise<VisitorRow[]> {
     return (await manager.query(
