@@ -25,7 +25,13 @@ const COLUMNS = `v.id, v.agency_id, v.conversation_id, v.name, v.topic, v.origin
   v.created_at, v.accepted_at, v.closed_at, v.blocked_at`;
 const FROM = 'FROM livehelp_visitors v LEFT JOIN users r ON r.id = v.representative_id';
 
-/** The SQL of visitor sessions and blocks; every caller passes its transaction. */
+/**
+ * The SQL of visitor sessions and blocks; every caller passes its transaction.
+ *
+ * TODO: the visitor's name, topic and address stay here for as long as the conversation
+ * exists; the messaging retention job deletes the messages only. Clearing them after the
+ * agency's retention period belongs in a Live Help retention step.
+ */
 @Injectable()
 export class VisitorsStore {
   async insert(

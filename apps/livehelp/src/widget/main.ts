@@ -75,6 +75,8 @@ class LiveHelpWidget {
 
   private connect(pushMode: string): void {
     this.socket?.close();
+    // TODO: WebSocket only; a long-polling fallback for proxies that block WebSockets would
+    // need CORS for the agency's sites on the Socket.IO server's polling requests.
     const socket = io(`${this.api.base}/livehelp`, {
       path: '/socket.io',
       transports: ['websocket'],
