@@ -7,6 +7,7 @@ import { FeedsModule } from '@tocsin/feeds';
 import { GroupsModule } from '@tocsin/groups';
 import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
 import { JobsModule } from '@tocsin/jobs';
+import { LiveHelpModule } from '@tocsin/livehelp';
 import { MessagingModule } from '@tocsin/messaging';
 import { OutboxModule } from '@tocsin/outbox';
 import { PushModule } from '@tocsin/push';
@@ -44,6 +45,7 @@ export class AppModule {
         AlertsModule,
         FeedsModule,
         MessagingModule,
+        LiveHelpModule,
       ],
       providers: [SessionSockets],
     };

@@ -4,6 +4,7 @@ import { CAP_IMPORT_ROUTE } from '@tocsin/alerts';
 import type { AppConfig } from '@tocsin/config';
 import type { DatabaseEndpoint } from '@tocsin/database';
 import { configureHttp } from '@tocsin/http';
+import { LiveHelpCors } from '@tocsin/livehelp';
 import { PinoNestLogger } from '@tocsin/logging';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -22,7 +23,13 @@ export async function createApi(
     AppModule.forRoot(config, endpoint),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  configureHttp(app, { config, logger, version: APP_VERSION, rawBodyRoutes: [CAP_IMPORT_ROUTE] });
+  configureHttp(app, {
+    config,
+    logger,
+    version: APP_VERSION,
+    rawBodyRoutes: [CAP_IMPORT_ROUTE],
+    beforeCors: [app.get(LiveHelpCors).middleware()],
+  });
 
   return app;
 }

@@ -4,6 +4,7 @@ import { databaseMigrations } from '@tocsin/database';
 import { feedsMigrations } from '@tocsin/feeds';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
+import { livehelpMigrations } from '@tocsin/livehelp';
 import { messagingMigrations } from '@tocsin/messaging';
 import { outboxMigrations } from '@tocsin/outbox';
 import { pushMigrations } from '@tocsin/push';
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ...alertsMigrations,
   ...feedsMigrations,
   ...messagingMigrations,
+  ...livehelpMigrations,
 ];

@@ -25,10 +25,23 @@ export interface AppConfig {
   cap: CapConfig;
   /** How often the chat retention job runs. */
   messaging: { retentionIntervalMinutes: number };
+  livehelp: LiveHelpConfig;
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
   push: PushConfig;
   identity: IdentityConfig;
+}
+
+/** Live Help: the public widget's limits (see the README's Live Help section). */
+export interface LiveHelpConfig {
+  /** Folder of the built widget and representative console, served at `/livehelp/`. */
+  distDir: string;
+  visitorTokenTtlSeconds: number;
+  messageMaxLength: number;
+  messagesPerMinute: number;
+  requestsPerMinutePerAddress: number;
+  sessionsPerHourPerAddress: number;
+  blockMinutes: number;
 }
 
 export interface IdentityConfig {
@@ -135,6 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       },
     },
     messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
+    livehelp: {
+      distDir: path.resolve(cwd, raw.LIVEHELP_DIST_DIR ?? 'apps/livehelp/dist'),
+      visitorTokenTtlSeconds: raw.LIVEHELP_VISITOR_TOKEN_TTL_MINUTES * 60,
+      messageMaxLength: raw.LIVEHELP_MESSAGE_MAX_LENGTH,
+      messagesPerMinute: raw.LIVEHELP_MESSAGES_PER_MINUTE,
+      requestsPerMinutePerAddress: raw.LIVEHELP_REQUESTS_PER_MINUTE_PER_ADDRESS,
+      sessionsPerHourPerAddress: raw.LIVEHELP_SESSIONS_PER_HOUR_PER_ADDRESS,
+      blockMinutes: raw.LIVEHELP_BLOCK_MINUTES,
+    },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),
     identity: {

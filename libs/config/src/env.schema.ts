@@ -110,6 +110,19 @@ export const envSchema = z
     FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     FEED_MAX_BACKOFF_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 
+    LIVEHELP_DIST_DIR: z.string().trim().min(1).optional(),
+    LIVEHELP_VISITOR_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    LIVEHELP_MESSAGE_MAX_LENGTH: z.coerce.number().int().min(1).max(4000).default(2000),
+    LIVEHELP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+    LIVEHELP_REQUESTS_PER_MINUTE_PER_ADDRESS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(120),
+    LIVEHELP_SESSIONS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
+    LIVEHELP_BLOCK_MINUTES: z.coerce.number().int().min(1).max(525_600).default(1440),
+
     /** Fault injection for crash tests; refused in production. */
     TOCSIN_FAILPOINTS: commaList,
 

@@ -7,3 +7,4 @@ export * from './errors';
 export * from './socket-events';
 export * from './identity';
 export * from './messaging';
+export * from './livehelp';

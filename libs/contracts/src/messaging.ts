@@ -1,7 +1,10 @@
 /** Chat: conversations, messages, receipts and the archive, shared by the server and the PWA. */
 
+/** Kinds a user opens with `POST /api/conversations`. */
 export const CONVERSATION_KINDS = ['group', 'incident', 'direct', 'interagency'] as const;
-export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
+export type CreatableConversationKind = (typeof CONVERSATION_KINDS)[number];
+/** Every kind; `livehelp` conversations are opened by the Live Help library for a visitor. */
+export type ConversationKind = CreatableConversationKind | 'livehelp';
 
 export const MESSAGE_KINDS = ['text', 'location'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];

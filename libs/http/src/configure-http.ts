@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { installBodyParsing, type RawBodyRoute } from './body-parsing';
 import { requestLogging } from './request-logging';
-import { serveWeb } from './serve-web';
+import { serveLiveHelp, serveWeb } from './serve-web';
 import { StrictValidationPipe } from './strict-validation.pipe';
 
 export interface HttpSetup {
@@ -17,6 +17,8 @@ export interface HttpSetup {
   rawBodyRoutes?: RawBodyRoute[];
   /** Extra image sources for the Content-Security-Policy, such as the map tile server. */
   imageSources?: string[];
+  /** Middleware that answers CORS for some routes itself, ahead of the API-wide CORS. */
+  beforeCors?: express.RequestHandler[];
 }
 
 /**
@@ -42,6 +44,7 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
       },
     }),
   );
+  for (const middleware of setup.beforeCors ?? []) app.use(middleware);
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
@@ -52,6 +55,7 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   setupOpenApi(app, setup.version);
+  serveLiveHelp(server, config.livehelp.distDir, logger);
   serveWeb(server, config.http.webDistDir, logger);
 }
 

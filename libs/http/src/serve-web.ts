@@ -41,3 +41,30 @@ export function serveWeb(app: express.Express, distDir: string, logger: Logger):
     res.sendFile(indexFile);
   });
 }
+
+/**
+ * Serves the built Live Help app under `/livehelp/`: `widget.js`, which other sites embed
+ * (so it may be loaded cross-origin, and is revalidated so a fix reaches every site), and
+ * the representatives' console at `/livehelp/`.
+ */
+export function serveLiveHelp(app: express.Express, distDir: string, logger: Logger): void {
+  if (!existsSync(path.join(distDir, 'widget.js'))) {
+    logger.warn({ distDir }, 'Live Help is not built; run `npm run build:livehelp` to serve it');
+
+    return;
+  }
+
+  app.use(
+    '/livehelp',
+    express.static(distDir, {
+      index: 'index.html',
+      setHeaders: (res, filePath) => {
+        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        if (path.basename(filePath) === 'widget.js') {
+          res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+        }
+      },
+    }),
+  );
+}

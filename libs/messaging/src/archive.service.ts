@@ -159,7 +159,8 @@ export class ArchiveService {
   ): Promise<ArchivedVersion[]> {
     const rows = (await manager.query(
       `SELECT v.message_id, m.conversation_id, m.seq, m.client_id, m.sender_id,
-              su.display_name AS sender_name, m.sender_agency_id, m.kind, v.version, v.action,
+              COALESCE(su.display_name, m.sender_label) AS sender_name,
+              m.sender_agency_id, m.kind, v.version, v.action,
               v.body, v.location, v.actor_id, v.at
          FROM message_versions v
          JOIN messages m ON m.id = v.message_id

@@ -35,7 +35,8 @@ export interface NewConversation {
   groupId?: string | null;
   alertId?: string | null;
   directKey?: string | null;
-  createdBy: string;
+  /** Null for a conversation another library opens for someone who is not a user. */
+  createdBy: string | null;
 }
 
 /** The SQL of conversations and their members; every caller passes its transaction. */

@@ -7,3 +7,6 @@ export * from './migrations';
 export * from './policy.service';
 export * from './retention.service';
 export * from './group-sync.service';
+export * from './managed-conversations.service';
+export * from './message-observers';
+export * from './archive.service';

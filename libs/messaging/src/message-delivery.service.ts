@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
+import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
 
 /**
@@ -29,6 +30,7 @@ export class MessageDeliveryService implements OnModuleInit {
     private readonly store: ConversationStore,
     private readonly messages: MessageStore,
     private readonly access: ConversationAccess,
+    private readonly observers: MessageObservers,
   ) {}
 
   onModuleInit(): void {
@@ -71,13 +73,15 @@ export class MessageDeliveryService implements OnModuleInit {
       .filter((member) => member.visibleFromSeq <= message.seq)
       .map((member) => member.userId);
 
+    const conversation = await this.store.find(manager, event.conversationId);
+
     // The event carries the message's current state; clients keep the highest version.
     this.realtime.emitToUsers(audience, event.event, message);
+    if (conversation) await this.observers.notify(conversation.kind, event.event, message);
     if (event.event !== 'message.created') return;
 
     const others = audience.filter((userId) => userId !== message.senderId);
     const online = await this.realtime.onlineUserIds(others);
-    const conversation = await this.store.find(manager, event.conversationId);
     // No body in the push: it would leave the archive's retention (push records are kept).
     await this.push.notifyMessage(others, {
       conversationId: event.conversationId,

@@ -8,7 +8,9 @@ export interface NewMessage {
   conversationId: string;
   seq: number;
   rev: number;
-  senderId: string;
+  /** Null for a sender who is not a user (a Live Help visitor), named by `senderLabel`. */
+  senderId: string | null;
+  senderLabel?: string | null;
   senderAgencyId: string;
   clientId: string;
   content: MessageContent;
@@ -23,8 +25,8 @@ export class MessageStore {
     const { content } = input;
     const rows = (await manager.query(
       `INSERT INTO messages (conversation_id, seq, rev, created_rev, sender_id, sender_agency_id,
-                             client_id, kind, body, location)
-       VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9)
+                             client_id, kind, body, location, sender_label)
+       VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10)
        RETURNING id, created_at`,
       [
         input.conversationId,
@@ -36,6 +38,7 @@ export class MessageStore {
         content.kind,
         content.body,
         content.location === null ? null : JSON.stringify(content.location),
+        input.senderLabel ?? null,
       ],
     )) as { id: string; created_at: Date }[];
     const { id, created_at: at } = rows[0];
@@ -100,15 +103,17 @@ export class MessageStore {
     return rows[0] && toMessageView(rows[0]);
   }
 
+  /** A user's message by its client id; with a null sender, the conversation's outsider's. */
   async byClientId(
     manager: EntityManager,
     conversationId: string,
-    senderId: string,
+    senderId: string | null,
     clientId: string,
   ): Promise<MessageView | undefined> {
     const rows = (await manager.query(
       `SELECT ${MESSAGE_COLUMNS} ${FROM}
-        WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_id = $3`,
+        WHERE m.conversation_id = $1 AND m.sender_id IS NOT DISTINCT FROM $2::uuid
+          AND m.client_id = $3`,
       [conversationId, senderId, clientId],
     )) as MessageRow[];
 
@@ -149,7 +154,7 @@ export class MessageStore {
     version: number,
     action: 'created' | 'edited' | 'deleted',
     content: MessageContent,
-    actorId: string,
+    actorId: string | null,
     at: Date,
   ): Promise<void> {
     await manager.query(

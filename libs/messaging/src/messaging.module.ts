@@ -9,8 +9,10 @@ import { ConversationStore } from './conversation-store';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { GroupSyncService } from './group-sync.service';
+import { ManagedConversationsService } from './managed-conversations.service';
 import { MembershipService } from './membership.service';
 import { MessageDeliveryService } from './message-delivery.service';
+import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
 import { MessagesService } from './messages.service';
 import { MessagingGateway } from './messaging.gateway';
@@ -33,7 +35,17 @@ import { RetentionService } from './retention.service';
     ArchiveService,
     RetentionService,
     MessagingGateway,
+    MessageObservers,
+    ManagedConversationsService,
   ],
-  exports: [ConversationsService, MessagesService, RetentionService, GroupSyncService],
+  exports: [
+    ConversationsService,
+    MessagesService,
+    RetentionService,
+    GroupSyncService,
+    MessageObservers,
+    ManagedConversationsService,
+    ArchiveService,
+  ],
 })
 export class MessagingModule {}

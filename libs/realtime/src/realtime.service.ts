@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
 import { PacketType } from 'socket.io-parser';
 import { RealtimeGateway } from './realtime.gateway';
 import { rooms } from './socket-principal';
@@ -10,6 +11,17 @@ import { rooms } from './socket-principal';
 @Injectable()
 export class RealtimeService {
   constructor(private readonly gateway: RealtimeGateway) {}
+
+  /**
+   * A namespace of its own on the same server (Live Help's `/livehelp`). The default
+   * namespace's handshake check does not apply there: its owner installs its own middleware,
+   * and its sockets never join the default namespace's rooms.
+   */
+  namespace(name: string): Namespace {
+    if (name === '/' || !name.startsWith('/')) throw new Error(`not a separate namespace: ${name}`);
+
+    return this.gateway.server.of(name);
+  }
 
   emitToUsers(userIds: string[], event: string, payload: unknown): void {
     if (userIds.length === 0) return;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONVERSATION_KINDS, type ConversationKind } from '@tocsin/contracts';
+import { CONVERSATION_KINDS, type CreatableConversationKind } from '@tocsin/contracts';
 import {
   ArrayMaxSize,
   IsArray,
@@ -25,7 +25,7 @@ export class CreateConversationDto {
       'your agency and its partner agencies).',
   })
   @IsIn(CONVERSATION_KINDS)
-  kind!: ConversationKind;
+  kind!: CreatableConversationKind;
 
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
