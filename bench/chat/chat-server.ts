@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import * as path from 'node:path';
 import { AccessTokenService } from '@tocsin/identity';
 import { DataSource } from 'typeorm';
 import { serve } from '../harness/child';
+import { ROOT } from '../harness/result';
 import { startTestApp, type TestApp } from '../../test/support/test-app';
 
 /**
@@ -79,8 +83,39 @@ async function seed({ sizes }: { sizes: number[] }): Promise<ChatSeed> {
   };
 }
 
+/**
+ * A CPU profile of the measured load only (BENCH_CPU_PROF=chat-load), without the start-up
+ * and the connection storm that a whole-process `--cpu-prof` is dominated by.
+ */
+let session: Session | undefined;
+const post = (method: string) =>
+  new Promise<unknown>((resolve, reject) => {
+    session!.post(method, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+
+async function profileStart() {
+  session = new Session();
+  session.connect();
+  await post('Profiler.enable');
+  await post('Profiler.start');
+}
+
+async function profileStop({ name }: { name: string }) {
+  const { profile } = (await post('Profiler.stop')) as { profile: object };
+  session?.disconnect();
+  session = undefined;
+  const dir = path.join(ROOT, 'bench/results/profiles');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+
+  return file;
+}
+
 serve({
   seed,
+  profileStart,
+  profileStop,
   stop: async () => {
     await app?.close();
     app = undefined;

@@ -99,7 +99,20 @@ async function run(options: BenchOptions): Promise<void> {
         deliveries,
       });
       const variants: Variant<Measured>[] = [
-        { name: 'tocsin', run: (round) => tocsin.measure(load(round, 'tocsin', true)) },
+        {
+          name: 'tocsin',
+          run: async (round) => {
+            const profiling = process.env.BENCH_CPU_PROF === 'chat-load' && round >= 0;
+            if (profiling) await tocsin.server.call('profileStart');
+            const measured = await tocsin.measure(load(round, 'tocsin', true));
+            if (profiling) {
+              const name = `chat-load-${rate}-${round}-${Date.now()}`;
+              console.log(`  profile: ${await tocsin.server.call('profileStop', { name })}`);
+            }
+
+            return measured;
+          },
+        },
         {
           name: 'ack',
           run: async (round) => {
