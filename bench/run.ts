@@ -1,5 +1,6 @@
 import type { Benchmark } from './harness/benchmark';
 import { capImport } from './cap-import/cap-import';
+import { chat } from './chat/chat';
 import { fanout } from './fanout/fanout';
 import { geofence } from './geofence/geofence';
 import { push } from './push/push';
@@ -9,7 +10,7 @@ import { viewport } from './viewport/viewport';
  * `npm run bench -- <name> [--quick]`: runs one benchmark (or `all`), each against baselines
  * measured in the same run. Without a name, lists them.
  */
-const benchmarks: Benchmark[] = [fanout, geofence, viewport, push, capImport];
+const benchmarks: Benchmark[] = [fanout, geofence, viewport, push, chat, capImport];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -13,7 +13,9 @@ export class LightClient {
   /** Arrival time (performance.now) and text of every event received. */
   readonly events: { at: number; text: string }[] = [];
   /** Called on every event (after it is recorded), for counting without polling. */
-  static onEvent: (text: string) => void = () => undefined;
+  static onEvent: (text: string, client: LightClient) => void = () => undefined;
+  /** Called on every acknowledgement of an event this client sent (its id and arguments). */
+  static onAck: (id: number, text: string) => void = () => undefined;
 
   private constructor(readonly mode: ClientMode) {}
 
@@ -44,7 +46,7 @@ export class LightClient {
       // The floor writes Socket.IO's bytes: keep the event part, as for Socket.IO.
       const event = text.slice(text.indexOf('['));
       this.events.push({ at: performance.now(), text: event });
-      LightClient.onEvent(event);
+      LightClient.onEvent(event, this);
 
       return;
     }
@@ -64,15 +66,23 @@ export class LightClient {
 
   private onPacket(text: string, connected: (e?: Error) => void) {
     const type = text[1];
-    if (type === '0') connected();
+    if (type === '3') {
+      const bracket = text.indexOf('[');
+      LightClient.onAck(Number(text.slice(2, bracket)), text.slice(bracket));
+    } else if (type === '0') connected();
     else if (type === '4') connected(new Error(`refused: ${text.slice(2)}`));
     else if (type === '2') {
       const bracket = text.indexOf('[');
       this.events.push({ at: performance.now(), text: text.slice(bracket) });
       // An event with an id asks for an acknowledgement, as the PWA gives it.
       if (bracket > 2) this.socket.send(`43${text.slice(2, bracket)}[{"ok":true}]`);
-      LightClient.onEvent(text.slice(bracket));
+      LightClient.onEvent(text.slice(bracket), this);
     }
+  }
+
+  /** Sends a Socket.IO event asking for an acknowledgement with this id (see `onAck`). */
+  emit(event: string, payload: unknown, ackId: number): void {
+    this.socket.send(`42${ackId}${JSON.stringify([event, payload])}`);
   }
 
   close(): void {

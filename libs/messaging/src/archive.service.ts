@@ -32,6 +32,15 @@ interface VersionRow {
 }
 
 /**
+ * The agency a caller's archive is limited to, when it is a partner in another agency's
+ * conversation: the creating agency holds the whole conversation, a partner only what its
+ * members could see.
+ */
+function partnerOf(conversation: ConversationRecord, principal: Principal): string | undefined {
+  return conversation.agencyId === principal.agencyId ? undefined : principal.agencyId;
+}
+
+/**
  * The agency's archive: its administrators read every conversation their agency takes part
  * in, read-only and with every version, and export them. Each read and export is audited.
  */
@@ -60,7 +69,11 @@ export class ArchiveService {
 
     return this.dataSource.transaction(async (manager) => {
       const conversation = await this.held(manager, principal, id);
-      const versions = await this.versions(manager, id, { afterSeq, limit: READ_LIMIT });
+      const versions = await this.versions(manager, id, {
+        afterSeq,
+        limit: READ_LIMIT,
+        partner: partnerOf(conversation, principal),
+      });
       await this.record(manager, principal, 'archive.read', id, {
         afterSeq,
         versions: versions.length,
@@ -82,7 +95,11 @@ export class ArchiveService {
 
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const conversation = await this.held(manager, principal, id);
-      const versions = await this.versions(manager, id, { ...range, limit: EXPORT_LIMIT + 1 });
+      const versions = await this.versions(manager, id, {
+        ...range,
+        limit: EXPORT_LIMIT + 1,
+        partner: partnerOf(conversation, principal),
+      });
       // TODO: stream very large exports instead of refusing them; until then, narrow the range.
       if (versions.length > EXPORT_LIMIT) {
         throw new DomainError(
@@ -152,10 +169,16 @@ export class ArchiveService {
     return conversation;
   }
 
+  /**
+   * With `partner`, only what that agency's members were entitled to see: messages inside one
+   * of their membership windows (from `visible_from_seq` to `left_seq`), and no edit or
+   * deletion made after the member left. TODO: a member who left and rejoined has one row, so
+   * their earlier window is forgotten; keeping past windows needs a membership history table.
+   */
   private async versions(
     manager: EntityManager,
     id: string,
-    range: { afterSeq?: number; from?: Date; to?: Date; limit: number },
+    range: { afterSeq?: number; from?: Date; to?: Date; limit: number; partner?: string },
   ): Promise<ArchivedVersion[]> {
     const rows = (await manager.query(
       `SELECT v.message_id, m.conversation_id, m.seq, m.client_id, m.sender_id,
@@ -168,9 +191,22 @@ export class ArchiveService {
         WHERE m.conversation_id = $1 AND m.seq > $2
           AND ($3::timestamptz IS NULL OR m.created_at >= $3)
           AND ($4::timestamptz IS NULL OR m.created_at < $4)
+          AND ($6::uuid IS NULL OR EXISTS (
+                SELECT 1 FROM conversation_members cm
+                 WHERE cm.conversation_id = m.conversation_id AND cm.agency_id = $6
+                   AND m.seq >= cm.visible_from_seq
+                   AND (cm.left_seq IS NULL OR (m.seq <= cm.left_seq
+                        AND (v.action = 'created' OR v.at <= cm.left_at)))))
         ORDER BY m.seq, v.version
         LIMIT $5`,
-      [id, range.afterSeq ?? 0, range.from ?? null, range.to ?? null, range.limit],
+      [
+        id,
+        range.afterSeq ?? 0,
+        range.from ?? null,
+        range.to ?? null,
+        range.limit,
+        range.partner ?? null,
+      ],
     )) as VersionRow[];
 
     return rows.map((row) => ({
