@@ -6,6 +6,7 @@ import { configureHttp } from '@tocsin/http';
 import { PinoNestLogger } from '@tocsin/logging';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { tileSource } from './client-config/tile-origin';
 import { APP_VERSION } from './version';
 
 /**
@@ -21,7 +22,15 @@ export async function createApi(
     AppModule.forRoot(config, endpoint),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
-  configureHttp(app, { config, logger, version: APP_VERSION });
+  // The map's tiles are images on the page and fetches in the service worker.
+  const tiles = tileSource(config.map.tileUrl);
+  configureHttp(app, {
+    config,
+    logger,
+    version: APP_VERSION,
+    imageSources: tiles ? [tiles] : [],
+    connectSources: tiles ? [tiles] : [],
+  });
 
   return app;
 }

@@ -17,6 +17,8 @@ export interface HttpSetup {
   rawBodyRoutes?: RawBodyRoute[];
   /** Extra image sources for the Content-Security-Policy, such as the map tile server. */
   imageSources?: string[];
+  /** Extra fetch targets (connect-src), such as the tile server the service worker caches. */
+  connectSources?: string[];
 }
 
 /**
@@ -36,7 +38,7 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
       contentSecurityPolicy: {
         directives: {
           'img-src': ["'self'", 'data:', 'blob:', ...(setup.imageSources ?? [])],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'connect-src': ["'self'", 'ws:', 'wss:', ...(setup.connectSources ?? [])],
           'worker-src': ["'self'"],
         },
       },

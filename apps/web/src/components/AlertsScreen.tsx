@@ -1,0 +1,27 @@
+import { useCallback } from 'react';
+import { useStore } from '../lib/external-store';
+import { navigate } from '../lib/router';
+import { AlertAreasLayer } from '../map/AlertAreasLayer';
+import { MapView } from '../map/MapView';
+import { MyLocationControl } from '../map/MyLocationControl';
+import { useServices } from '../state/session';
+import { AlertInbox } from './AlertInbox';
+
+/** The home screen: the map of active alerts above the inbox. */
+export function AlertsScreen() {
+  const { alerts, endpoints } = useServices();
+  const { list } = useStore(alerts.store);
+  const active = list.filter((alert) => alert.state === 'active');
+  const open = useCallback((id: string) => navigate(`/alerts/${id}`), []);
+
+  return (
+    <div className="alerts-screen">
+      <h1 className="visually-hidden">Alerts</h1>
+      <MapView label="Map of active alerts" className="map-home">
+        <AlertAreasLayer alerts={active} onOpen={open} />
+        <MyLocationControl endpoints={endpoints} />
+      </MapView>
+      <AlertInbox />
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import type { AlertView } from '@tocsin/contracts';
+import { useEffect } from 'react';
+import L from './leaflet';
+import { alertAreaLayers, alertIcon, alertPopupContent, boundsOf, clusterIcon } from './alert-shapes';
+import { useLeafletMap } from './map-context';
+
+interface AlertAreasLayerProps {
+  alerts: AlertView[];
+  /** Called with an alert id when its popup's button is pressed. */
+  onOpen?: (id: string) => void;
+  /** Zoom to the alerts' areas whenever the set of alerts changes. */
+  fit?: boolean;
+}
+
+/**
+ * The alerts' areas coloured by severity, and one marker per alert, clustered at low zoom.
+ * Everything added on mount or change is removed on unmount or before the next change.
+ */
+export function AlertAreasLayer({ alerts, onOpen, fit = false }: AlertAreasLayerProps) {
+  const map = useLeafletMap();
+
+  useEffect(() => {
+    const areas = L.featureGroup();
+    const markers = L.markerClusterGroup({
+      iconCreateFunction: clusterIcon,
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+    });
+    for (const alert of alerts) {
+      const layers = alertAreaLayers(alert);
+      for (const layer of layers) areas.addLayer(layer);
+      const bounds = boundsOf(layers);
+      if (!bounds) continue;
+      const marker = L.marker(bounds.getCenter(), {
+        icon: alertIcon(alert),
+        title: `${alert.severity}: ${alert.headline}`,
+        alt: `${alert.severity} alert`,
+        keyboard: true,
+      });
+      marker.bindPopup(() => alertPopupContent(alert, () => onOpen?.(alert.id)));
+      markers.addLayer(marker);
+    }
+    areas.addTo(map);
+    markers.addTo(map);
+    if (fit) {
+      const bounds = areas.getBounds();
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+    }
+
+    return () => {
+      areas.remove();
+      markers.remove();
+    };
+  }, [map, alerts, onOpen, fit]);
+
+  return null;
+}
