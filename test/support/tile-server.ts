@@ -7,8 +7,6 @@ import { crc32, deflateSync } from 'node:zlib';
  * (a dark tile with a faint grid line), so the map draws without the internet.
  */
 export class TileServer {
-  requests = 0;
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -16,14 +14,12 @@ export class TileServer {
 
   static async start(): Promise<TileServer> {
     const png = tilePng();
-    let self: TileServer | undefined;
     const server = createServer((req, res) => {
       if (!/^\/\d+\/\d+\/\d+\.png$/.test(req.url ?? '')) {
         res.writeHead(404).end();
 
         return;
       }
-      if (self) self.requests++;
       res.writeHead(200, {
         'content-type': 'image/png',
         'cache-control': 'max-age=60',
@@ -33,9 +29,8 @@ export class TileServer {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    self = new TileServer(server, `http://127.0.0.1:${port}`);
 
-    return self;
+    return new TileServer(server, `http://127.0.0.1:${port}`);
   }
 
   /** The TILE_URL template for this server. */

@@ -1,6 +1,12 @@
+/// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, identityEnv, loginOperator, type TestAgency } from '../support/identity-factory';
+import {
+  createAgency,
+  identityEnv,
+  loginOperator,
+  type TestAgency,
+} from '../support/identity-factory';
 import { request, startTestApp, type TestApp } from '../support/test-app';
 import { TileServer } from '../support/tile-server';
 import {
@@ -62,7 +68,12 @@ describe('PWA: alerts end to end', () => {
     responder = r.page;
     csp.push(...r.cspViolations);
     r.page.on('console', (m) => /Content Security Policy/i.test(m.text()) && csp.push(m.text()));
-    await loginInBrowser(responder, api.url, agency.users.responder.email, agency.users.responder.password);
+    await loginInBrowser(
+      responder,
+      api.url,
+      agency.users.responder.email,
+      agency.users.responder.password,
+    );
     await responder.getByText('No alerts. All quiet.').waitFor();
     await responder.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await screenshot(responder, 'responder-empty-inbox');
@@ -70,7 +81,12 @@ describe('PWA: alerts end to end', () => {
     const d = await newContext(browser, DESKTOP);
     dispatcher = d.page;
     d.page.on('console', (m) => /Content Security Policy/i.test(m.text()) && csp.push(m.text()));
-    await loginInBrowser(dispatcher, api.url, agency.users.dispatcher.email, agency.users.dispatcher.password);
+    await loginInBrowser(
+      dispatcher,
+      api.url,
+      agency.users.dispatcher.email,
+      agency.users.dispatcher.password,
+    );
     await dispatcher.getByRole('link', { name: 'New alert' }).click();
     await dispatcher.getByLabel('Event').fill('Gas leak');
     await dispatcher.getByLabel('Headline').fill(HEADLINE);
@@ -98,7 +114,9 @@ describe('PWA: alerts end to end', () => {
     await item.locator('a').click();
     await responder.getByRole('heading', { name: HEADLINE }).waitFor();
     expect(await responder.locator('img[src="x"]').count()).toBe(0);
-    expect(await responder.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(
+      await responder.evaluate(() => (window as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
     await responder.getByLabel('ETA').selectOption('15');
     await responder.getByRole('button', { name: 'Responding' }).click();
     await responder.getByText('Responding, ETA 15 min — sent').waitFor();
@@ -175,7 +193,9 @@ describe('PWA: alerts end to end', () => {
 
 async function drawSquare(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Draw polygon' }).click();
-  const box = await page.getByRole('region', { name: 'Map for drawing the alert area' }).boundingBox();
+  const box = await page
+    .getByRole('region', { name: 'Map for drawing the alert area' })
+    .boundingBox();
   if (!box) throw new Error('no map');
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -193,7 +213,9 @@ async function drawSquare(page: Page): Promise<void> {
 }
 
 async function tallyOf(page: Page, label: string): Promise<string | null> {
-  const cell = page.getByTestId('tally').locator('div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) });
+  const cell = page
+    .getByTestId('tally')
+    .locator('div', { has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) });
   if ((await cell.count()) === 0) return null;
 
   return cell.locator('dd').textContent();

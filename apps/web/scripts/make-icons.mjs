@@ -8,7 +8,10 @@ import { chromium } from 'playwright-core';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'public', 'icons');
 const svg = readFileSync(path.join(dir, 'icon.svg'), 'utf8');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
 for (const [size, name, pad] of [
   [192, 'icon-192.png', 0],
   [512, 'icon-512.png', 0],

@@ -48,7 +48,10 @@ export function endpoints(api: ApiClient) {
     alerts: () => api.request<AlertView[]>('/api/alerts?limit=100'),
     alert: (id: string) => api.request<AlertView>(`/api/alerts/${encodeURIComponent(id)}`),
     preview: (draft: AlertDraft) =>
-      api.request<TargetPreview>('/api/alerts', { method: 'POST', body: { ...draft, dryRun: true } }),
+      api.request<TargetPreview>('/api/alerts', {
+        method: 'POST',
+        body: { ...draft, dryRun: true },
+      }),
     send: (draft: AlertDraft) =>
       api.request<AlertView>('/api/alerts', { method: 'POST', body: { ...draft } }),
     update: (id: string, draft: Partial<AlertDraft>) =>

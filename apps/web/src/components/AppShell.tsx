@@ -42,7 +42,11 @@ export function AppShell() {
       </main>
       <Notices />
       <nav className="tabs" aria-label="Main">
-        <TabLink to="/" label="Alerts" current={route.name === 'alerts' || route.name === 'alert'} />
+        <TabLink
+          to="/"
+          label="Alerts"
+          current={route.name === 'alerts' || route.name === 'alert'}
+        />
         <TabLink
           to="/chat"
           label="Chat"

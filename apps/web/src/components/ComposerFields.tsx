@@ -1,9 +1,4 @@
-import {
-  CAP_CERTAINTIES,
-  CAP_SEVERITIES,
-  CAP_URGENCIES,
-  type GroupView,
-} from '@tocsin/contracts';
+import { CAP_CERTAINTIES, CAP_SEVERITIES, CAP_URGENCIES, type GroupView } from '@tocsin/contracts';
 import { EXPIRY_CHOICES, type ComposerForm } from './composer-state';
 
 interface ComposerFieldsProps {
@@ -41,9 +36,24 @@ export function ComposerFields({ form, groups, onChange }: ComposerFieldsProps) 
         <input value={form.areaDesc} onChange={(e) => set('areaDesc', e.target.value)} />
       </label>
       <div className="field-row">
-        <Choice label="Severity" value={form.severity} options={CAP_SEVERITIES} onPick={(v) => set('severity', v)} />
-        <Choice label="Urgency" value={form.urgency} options={CAP_URGENCIES} onPick={(v) => set('urgency', v)} />
-        <Choice label="Certainty" value={form.certainty} options={CAP_CERTAINTIES} onPick={(v) => set('certainty', v)} />
+        <Choice
+          label="Severity"
+          value={form.severity}
+          options={CAP_SEVERITIES}
+          onPick={(v) => set('severity', v)}
+        />
+        <Choice
+          label="Urgency"
+          value={form.urgency}
+          options={CAP_URGENCIES}
+          onPick={(v) => set('urgency', v)}
+        />
+        <Choice
+          label="Certainty"
+          value={form.certainty}
+          options={CAP_CERTAINTIES}
+          onPick={(v) => set('certainty', v)}
+        />
       </div>
       <label>
         Expires in

@@ -80,7 +80,11 @@ export function ComposerScreen({ updateOf }: { updateOf?: string }) {
       {preview && <PreviewResult preview={preview} />}
       <div className="actions">
         {!updateOf && (
-          <button type="button" disabled={busy || problems.length > 0} onClick={() => void doPreview()}>
+          <button
+            type="button"
+            disabled={busy || problems.length > 0}
+            onClick={() => void doPreview()}
+          >
             Preview recipients
           </button>
         )}

@@ -12,8 +12,8 @@ export function OfflineBanner() {
 
   return (
     <div className="banner banner-offline" role="status">
-      Offline, data from {fetchedAt ? formatTime(fetchedAt) : 'an earlier visit'}. Answers are
-      kept and sent when back online.
+      Offline, data from {fetchedAt ? formatTime(fetchedAt) : 'an earlier visit'}. Answers are kept
+      and sent when back online.
     </div>
   );
 }

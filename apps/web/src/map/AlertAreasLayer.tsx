@@ -1,7 +1,13 @@
 import type { AlertView } from '@tocsin/contracts';
 import { useEffect } from 'react';
 import L from './leaflet';
-import { alertAreaLayers, alertIcon, alertPopupContent, boundsOf, clusterIcon } from './alert-shapes';
+import {
+  alertAreaLayers,
+  alertIcon,
+  alertPopupContent,
+  boundsOf,
+  clusterIcon,
+} from './alert-shapes';
 import { useLeafletMap } from './map-context';
 
 interface AlertAreasLayerProps {

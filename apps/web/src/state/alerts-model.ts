@@ -107,7 +107,8 @@ function mergeList(current: AlertView[], incoming: AlertView[]): AlertView[] {
   const byId = new Map(current.map((alert) => [alert.id, alert]));
   for (const alert of incoming) {
     const known = byId.get(alert.id);
-    if (!known || known.version < alert.version || known.seq <= alert.seq) byId.set(alert.id, alert);
+    // `seq` grows with every event about the alert: an older copy never replaces a newer one.
+    if (!known || alert.seq >= known.seq) byId.set(alert.id, alert);
   }
 
   return [...byId.values()].sort(newestFirst);

@@ -25,11 +25,11 @@ export const SENDER_ROLES: ReadonlyArray<MeView['role']> = ['admin', 'dispatcher
 export function startServices(api: ApiClient, me: MeView): Services {
   const ep = endpoints(api);
   const chatEp = chatEndpoints(api);
-  let outbox: OutboxSender | undefined;
-  const flush = () => outbox?.flush();
+  // The models call `flush` only after start, when `outbox` below exists.
+  const flush = () => outbox.flush();
   const alerts = new AlertsModel(ep, flush);
   const chat = new ChatModel(chatEp, me, flush);
-  outbox = new OutboxSender(ep, chatEp, {
+  const outbox = new OutboxSender(ep, chatEp, {
     responseSent: (alertId, status) => void alerts.markResponseSent(alertId, status),
     messageSent: (message) => chat.received(message),
     refused: (_item, error) => notices.push(`Not sent: ${error.message}`),
@@ -58,7 +58,7 @@ export function startServices(api: ApiClient, me: MeView): Services {
     outbox,
     stop: () => {
       disconnect();
-      outbox?.stop();
+      outbox.stop();
     },
   };
 }
