@@ -10,6 +10,13 @@ const ROOT = path.resolve(__dirname, '../..');
 /** Builds the PWA once into a temporary folder (the caller passes it as WEB_DIST_DIR). */
 export function buildWeb(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'tocsin-web-'));
+  buildWebInto(dir);
+
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Builds the PWA into `dir`; `env` can stamp a build (VITE_APP_BUILD) to make a new version. */
+export function buildWebInto(dir: string, env: Record<string, string> = {}): void {
   execFileSync(
     process.execPath,
     [
@@ -25,13 +32,11 @@ export function buildWeb(): { dir: string; remove(): void } {
     {
       cwd: ROOT,
       // Vitest runs with NODE_ENV=test, which would give React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
       timeout: 120_000,
     },
   );
-
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Debian's Chromium, never a downloaded browser. */

@@ -10,6 +10,9 @@ import { Notices } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { PushPrompt } from './PushPrompt';
 
+/** The build stamp (VITE_APP_BUILD at build time), to tell deployed versions apart. */
+const BUILD = import.meta.env.VITE_APP_BUILD ?? 'dev';
+
 /** Header, banners, the current screen and the bottom navigation. */
 export function AppShell() {
   const { logout } = useSession();
@@ -20,7 +23,9 @@ export function AppShell() {
   return (
     <div className="shell">
       <header className="topbar">
-        <span className="brand">Tocsin</span>
+        <span className="brand" data-build={BUILD}>
+          Tocsin
+        </span>
         <span className="who">{me.displayName}</span>
         <button type="button" className="ghost" onClick={() => void logout()}>
           Log out
