@@ -15,28 +15,44 @@ export function buildWeb(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Builds the PWA into `dir`; `env` can stamp a build (VITE_APP_BUILD) to make a new version. */
+/**
+ * Builds the PWA into `dir`; `env` can stamp a build (VITE_APP_BUILD) to make a new version.
+ * Vite refuses two builds of one project at once, so a spec file that meets another one's
+ * build waits for it and tries again.
+ */
 export function buildWebInto(dir: string, env: Record<string, string> = {}): void {
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      'apps/web',
-      '--outDir',
-      dir,
-      '--emptyOutDir',
-      '--logLevel',
-      'error',
-    ],
-    {
-      cwd: ROOT,
-      // Vitest runs with NODE_ENV=test, which would give React's development build.
-      env: { ...process.env, NODE_ENV: 'production', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 120_000,
-    },
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+          'build',
+          'apps/web',
+          '--outDir',
+          dir,
+          '--emptyOutDir',
+          '--logLevel',
+          'error',
+        ],
+        {
+          cwd: ROOT,
+          // Vitest runs with NODE_ENV=test, which would give React's development build.
+          env: { ...process.env, NODE_ENV: 'production', ...env },
+          stdio: ['ignore', 'ignore', 'pipe'],
+          timeout: 120_000,
+        },
+      );
+
+      return;
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
+      if (!/another Vite build process/.test(stderr) || attempt >= 30) {
+        throw new Error(`vite build failed: ${stderr}`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+    }
+  }
 }
 
 /** Debian's Chromium, never a downloaded browser. */

@@ -1,6 +1,6 @@
-import type { AlertView, ResponseStatus } from '@tocsin/contracts';
+import type { AlertView, RecipientView, ResponseStatus } from '@tocsin/contracts';
 import { RESPONSE_STATUSES } from '@tocsin/contracts';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NetworkError } from '../api/http';
 import { formatTime } from '../lib/format';
 import { useStore } from '../lib/external-store';
@@ -20,6 +20,13 @@ export function AlertDetail({ id }: { id: string }) {
   const { list } = useStore(alerts.store);
   const alert = list.find((candidate) => candidate.id === id);
   const [missing, setMissing] = useState(false);
+  // Staff answer only when they are recipients themselves; responders always may.
+  const staff = STAFF_ROLES.includes(me.role);
+  const [amRecipient, setAmRecipient] = useState(!staff);
+  const onRecipients = useCallback(
+    (recipients: RecipientView[]) => setAmRecipient(recipients.some((r) => r.userId === me.id)),
+    [me.id],
+  );
 
   useEffect(() => {
     endpoints.alert(id).then(
@@ -58,8 +65,8 @@ export function AlertDetail({ id }: { id: string }) {
       {alert.description && <Section title="What is happening" text={alert.description} />}
       {alert.instruction && <Section title="What to do" text={alert.instruction} />}
       <p className="muted">Area: {alert.areas.map((area) => area.areaDesc).join(', ')}</p>
-      {alert.state === 'active' && <ResponseButtons alertId={alert.id} />}
-      {ownAgency && STAFF_ROLES.includes(me.role) && <TallyPanel alertId={alert.id} />}
+      {alert.state === 'active' && amRecipient && <ResponseButtons alertId={alert.id} />}
+      {ownAgency && staff && <TallyPanel alertId={alert.id} onRecipients={onRecipients} />}
       {ownAgency && SENDER_ROLES.includes(me.role) && alert.state === 'active' && (
         <DispatcherActions alert={alert} />
       )}

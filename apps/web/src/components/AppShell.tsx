@@ -1,14 +1,19 @@
+import { lazy, Suspense } from 'react';
 import { matchRoute, navigate, usePath } from '../lib/router';
 import { SENDER_ROLES } from '../state/services';
 import { useServices, useSession } from '../state/session';
 import { AlertDetail } from './AlertDetail';
 import { AlertsScreen } from './AlertsScreen';
 import { ChatScreen } from './ChatScreen';
-import { ComposerScreen } from './ComposerScreen';
 import { ConversationScreen } from './ConversationScreen';
 import { Notices } from './Notices';
 import { OfflineBanner } from './OfflineBanner';
 import { PushPrompt } from './PushPrompt';
+
+// The composer (and Leaflet-Geoman) only matter to dispatchers: a chunk of its own.
+const ComposerScreen = lazy(() =>
+  import('./ComposerScreen').then((module) => ({ default: module.ComposerScreen })),
+);
 
 /** The build stamp (VITE_APP_BUILD at build time), to tell deployed versions apart. */
 const BUILD = import.meta.env.VITE_APP_BUILD ?? 'dev';
@@ -38,7 +43,9 @@ export function AppShell() {
         {route.name === 'alert' && <AlertDetail key={route.id} id={route.id} />}
         {route.name === 'compose' &&
           (canSend ? (
-            <ComposerScreen key={route.updateOf ?? 'new'} updateOf={route.updateOf} />
+            <Suspense fallback={<p role="status">Loading the composer…</p>}>
+              <ComposerScreen key={route.updateOf ?? 'new'} updateOf={route.updateOf} />
+            </Suspense>
           ) : (
             <p>Only dispatchers send alerts.</p>
           ))}

@@ -15,7 +15,14 @@ const ROWS: { key: keyof ResponseTally; label: string }[] = [
 ];
 
 /** For staff: who answered what, live from `alert.response` events. */
-export function TallyPanel({ alertId }: { alertId: string }) {
+export function TallyPanel({
+  alertId,
+  onRecipients,
+}: {
+  alertId: string;
+  /** Called with the recipients whenever they are fetched. */
+  onRecipients?: (recipients: RecipientView[]) => void;
+}) {
   const { alerts, endpoints } = useServices();
   const liveTally = useStore(alerts.store).tallies[alertId];
   const [recipients, setRecipients] = useState<RecipientView[]>([]);
@@ -26,6 +33,7 @@ export function TallyPanel({ alertId }: { alertId: string }) {
       (result) => {
         if (!live) return;
         setRecipients(result.recipients);
+        onRecipients?.(result.recipients);
         if (!alerts.store.get().tallies[alertId]) alerts.setTally(alertId, result.tally);
       },
       () => undefined,
@@ -35,7 +43,7 @@ export function TallyPanel({ alertId }: { alertId: string }) {
       live = false;
     };
     // A new tally means someone answered: fetch the names again.
-  }, [alertId, alerts, endpoints, liveTally]);
+  }, [alertId, alerts, endpoints, liveTally, onRecipients]);
 
   return (
     <section className="tally" aria-labelledby="tally-title">

@@ -1,7 +1,7 @@
 import type { Layer } from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { AreaInput } from '../api/endpoints';
-import L from './leaflet';
+import L from './geoman';
 import { useLeafletMap } from './map-context';
 
 interface DrawAreaControlProps {
