@@ -20,6 +20,8 @@ export function AlertsScreen() {
       <MapView label="Map of active alerts" className="map-home">
         <AlertAreasLayer alerts={active} onOpen={open} />
         <MyLocationControl endpoints={endpoints} />
+        {/* TODO: responders' positions for dispatchers, once the API lists them (libs/alerts
+            keeps the latest position per user but exposes no route to read them). */}
       </MapView>
       <AlertInbox />
     </div>

@@ -36,7 +36,14 @@ export function startServices(api: ApiClient, me: MeView): Services {
   });
 
   const disconnect = connectRealtime(api, {
-    alert: (_kind, alert) => alerts.upsert(alert),
+    alert: (kind, alert) => {
+      alerts.upsert(alert);
+      if (kind === 'created' || kind === 'escalated') {
+        // On screen already, so no push notification: say it here, and buzz on phones.
+        notices.push(`New ${alert.severity.toLowerCase()} alert: ${alert.headline}`);
+        navigator.vibrate?.([300, 100, 300]);
+      }
+    },
     response: (event) => alerts.setTally(event.alertId, event.tally),
     message: (message) => chat.received(message),
     connected: () => {
