@@ -259,6 +259,24 @@ describe('alert input and permissions', () => {
     }
   });
 
+  it('ends an alert on time and refuses answers after it', async () => {
+    const expires = new Date(Date.now() + 2500).toISOString();
+    const { body } = await send(alertBody({ expires }));
+    expect(body.state).toBe('active');
+
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const later = await request(`${api.url}/api/alerts/${body.id}`, {
+      token: a.users.dispatcher.accessToken,
+    });
+    const update = await request(`${api.url}/api/alerts/${body.id}/update`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: { headline: 'too late' },
+    });
+    expect(later.body.state).toBe('expired');
+    expect(update.status).toBe(409);
+  });
+
   it('keeps the original circle of a circular area', async () => {
     const { body } = await send(
       alertBody({

@@ -25,7 +25,8 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     await service?.close();
   });
 
-  async function device(userId = randomUUID()): Promise<{ userId: string; sub: TestSubscription }> {
+  async function device(owner?: string): Promise<{ userId: string; sub: TestSubscription }> {
+    const userId = owner ?? (await t.newUser());
     const sub = service.subscribe();
     await t.push.subscribe(userId, sub, 'Mozilla/5.0 (test)');
 
@@ -205,7 +206,7 @@ describe('Web Push delivery through the local HTTPS push service', () => {
 
   it('gives a re-subscribed endpoint to its new user', async () => {
     const first = await device();
-    const secondUser = randomUUID();
+    const secondUser = await t.newUser();
 
     await t.push.subscribe(secondUser, first.sub);
 

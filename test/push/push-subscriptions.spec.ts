@@ -50,7 +50,7 @@ describe('push subscriptions refuse what the server must not send to', () => {
   async function refusal(endpoint: string, body: Record<string, unknown> = {}) {
     const before = await count();
     const error = await t.push
-      .subscribe(randomUUID(), { endpoint, keys: keys(), ...body } as never)
+      .subscribe(await t.newUser(), { endpoint, keys: keys(), ...body } as never)
       .then(() => undefined)
       .catch((caught: unknown) => caught);
     expect(await count()).toBe(before);
@@ -165,7 +165,7 @@ describe('push subscriptions refuse what the server must not send to', () => {
   });
 
   it('stores a good subscription, lists it to its owner only, and removes it', async () => {
-    const userId = randomUUID();
+    const userId = await t.newUser();
     const sub = service.subscribe();
 
     const view = await t.push.subscribe(userId, sub, 'Firefox');
@@ -181,7 +181,7 @@ describe('push subscriptions refuse what the server must not send to', () => {
   });
 
   it('checks the address again at send time (a name that rebinds to loopback)', async () => {
-    const userId = randomUUID();
+    const userId = await t.newUser();
     t.dns.set('rebind.push.test', ['93.184.216.34']);
     await t.push.subscribe(userId, {
       endpoint: `https://rebind.push.test:${port}/push/rebind`,

@@ -17,6 +17,8 @@ export interface PushTestApp {
   push: PushService;
   db: DataSource;
   dns: FakeDns;
+  /** Inserts a user (in an agency of its own) and returns its id: devices belong to users. */
+  newUser(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startPushTestApp(env: Record<string, string>): Promise<Pus
     app,
     push: app.get(PushService),
     db: app.get(DataSource),
+    newUser: () => insertUser(app.get(DataSource)),
     dns,
     close: async () => {
       await app.close();
@@ -73,4 +76,18 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 15_00
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+async function insertUser(db: DataSource): Promise<string> {
+  const suffix = Math.random().toString(36).slice(2, 10);
+  const [agency] = await db.query('INSERT INTO agencies (name) VALUES ($1) RETURNING id', [
+    `Push agency ${suffix}`,
+  ]);
+  const [user] = await db.query(
+    `INSERT INTO users (agency_id, email, display_name, role)
+     VALUES ($1, $2, 'Push tester', 'responder') RETURNING id`,
+    [agency.id, `push-${suffix}@agency.test`],
+  );
+
+  return user.id as string;
 }

@@ -6,6 +6,7 @@ import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
 import { GroupsModule } from '@tocsin/groups';
 import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
 import { JobsModule } from '@tocsin/jobs';
+import { MessagingModule } from '@tocsin/messaging';
 import { OutboxModule } from '@tocsin/outbox';
 import { PushModule } from '@tocsin/push';
 import { RealtimeModule } from '@tocsin/realtime';
@@ -42,6 +43,7 @@ export class AppModule {
         }),
         PushModule,
         AlertsModule,
+        MessagingModule,
       ],
       providers: [SessionSockets],
     };

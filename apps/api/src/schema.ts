@@ -3,6 +3,7 @@ import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
+import { messagingMigrations } from '@tocsin/messaging';
 import { outboxMigrations } from '@tocsin/outbox';
 import { pushMigrations } from '@tocsin/push';
 
@@ -18,4 +19,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ...groupsMigrations,
   ...pushMigrations,
   ...alertsMigrations,
+  ...messagingMigrations,
 ];

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { AlertView } from '@tocsin/contracts';
 import { OutboxService } from '@tocsin/outbox';
+import { PushService } from '@tocsin/push';
 import { ConnectionHooks, RealtimeService, rooms, type SocketPrincipal } from '@tocsin/realtime';
 import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
@@ -31,6 +33,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     private readonly hooks: ConnectionHooks,
     private readonly alerts: AlertsRepository,
     private readonly recipients: RecipientsRepository,
+    private readonly push: PushService,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +73,35 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
         except: joined.map(({ userId }) => rooms.user(userId)),
       });
     }
+
+    await this.pushToDevices(message, event.name, event.payload as AlertView, joined);
+  }
+
+  /** Every recipient's devices ring, even with the app closed; an update replaces its push. */
+  private async pushToDevices(
+    message: AlertEventMessage,
+    name: string,
+    alert: AlertView,
+    recipients: { userId: string }[],
+  ): Promise<void> {
+    const userIds = recipients.map(({ userId }) => userId);
+    if (userIds.length === 0) return;
+    const prefix =
+      name === 'alert.cancelled' ? 'Cancelled: ' : name === 'alert.updated' ? 'Update: ' : '';
+
+    await this.push.notifyAlert(userIds, {
+      id: alert.id,
+      severity: alert.severity,
+      headline: `${prefix}${alert.headline}`,
+      summary: alert.instruction ?? alert.description ?? alert.event,
+      expires: new Date(alert.expires),
+      eventId: `${message.alertId}:${message.seq}:${message.userIds ? 'late' : 'all'}`,
+    });
+    await this.dataSource.query(
+      `UPDATE alert_recipients SET pushed_at = coalesce(pushed_at, now())
+        WHERE alert_id = $1 AND user_id = ANY($2::uuid[])`,
+      [message.alertId, userIds],
+    );
   }
 
   private async recipientsWithJoin(alertId: string, only?: string[]) {

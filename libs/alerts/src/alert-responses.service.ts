@@ -97,7 +97,8 @@ export class AlertResponsesService implements OnModuleInit {
   /** A client confirms it holds the alert's events up to `seq` (the socket `alert.ack`). */
   async acknowledge(principal: Principal, alertId: string, seq: number): Promise<{ seq: number }> {
     const { alert, isRecipient } = await this.queries.loadReadable(principal, alertId);
-    if (!isRecipient || seq > alert.seq) {
+    alertPolicy.canRespond(principal, alert, isRecipient);
+    if (seq > alert.seq) {
       throw new DomainError('invalid', 'alert.bad_ack', 'nothing to acknowledge at that seq');
     }
     this.delivery.acknowledge(alertId, principal.userId, seq);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@tocsin/audit';
 import { GeoModule } from '@tocsin/geo';
+import { PushModule } from '@tocsin/push';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertQueriesService } from './alert-queries.service';
@@ -14,7 +15,7 @@ import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
-  imports: [GeoModule, AuditModule],
+  imports: [GeoModule, AuditModule, PushModule],
   controllers: [AlertsController, LocationsController],
   providers: [
     AlertsRepository,

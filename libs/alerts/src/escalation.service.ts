@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '@tocsin/audit';
 import { JOB_QUEUE, type JobQueue } from '@tocsin/jobs';
 import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
+import { PushService } from '@tocsin/push';
 import { RealtimeService, rooms } from '@tocsin/realtime';
 import { DataSource } from 'typeorm';
 import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
@@ -40,6 +41,7 @@ export class EscalationService implements OnModuleInit, OnApplicationBootstrap {
     private readonly alerts: AlertsRepository,
     private readonly recipients: RecipientsRepository,
     private readonly audit: AuditService,
+    private readonly push: PushService,
   ) {}
 
   onModuleInit(): void {
@@ -129,6 +131,14 @@ export class EscalationService implements OnModuleInit, OnApplicationBootstrap {
     if (!alert) return;
     const view = toAlertView(alert);
     this.realtime.emitToUsers(message.silentUserIds, 'alert.escalated', view);
+    await this.push.notifyAlert(message.silentUserIds, {
+      id: view.id,
+      severity: view.severity,
+      headline: `No answer yet: ${view.headline}`,
+      summary: view.instruction ?? view.description ?? view.event,
+      expires: new Date(view.expires),
+      eventId: `${view.id}:escalation`,
+    });
     this.realtime.emitToRoom(rooms.agencyStaff(message.agencyId), 'alert.silent', {
       alertId: message.alertId,
       userIds: message.silentUserIds,

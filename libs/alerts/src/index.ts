@@ -6,3 +6,4 @@ export * from './alerts.module';
 export * from './alerts.repository';
 export * from './migrations';
 export * from './recipients.repository';
+export { resolveTargets, type TargetQuery, type TargetRow } from './targeting';

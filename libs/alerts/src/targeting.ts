@@ -56,16 +56,23 @@ export async function resolveTargets(
          SELECT gm.user_id, 'group'::text AS reason, gm.group_id
            FROM group_members gm
           WHERE gm.group_id = ANY($3::uuid[]) AND gm.group_id IN (SELECT id FROM visible_groups)),
+       -- Circles and polygons are two joins, each on the position index (a CASE would hide
+       -- the spatial predicate from the planner and test every position).
+       located AS (
+         SELECT rl.user_id FROM area a
+           JOIN responder_locations rl
+             ON ST_DWithin(rl.position, a.circle_center, a.circle_radius_m)
+          WHERE a.circle_radius_m IS NOT NULL
+         UNION
+         SELECT rl.user_id FROM area a
+           JOIN responder_locations rl ON ST_Intersects(a.geom, rl.position)
+          WHERE a.circle_radius_m IS NULL),
        by_location AS (
          SELECT rl.user_id, 'location'::text AS reason, NULL::uuid AS group_id
-           FROM responder_locations rl
+           FROM located l
+           JOIN responder_locations rl ON rl.user_id = l.user_id
            JOIN users u ON u.id = rl.user_id AND u.agency_id = $2::uuid
-          WHERE rl.reported_at > now() - make_interval(secs => $4)
-            AND EXISTS (
-              SELECT 1 FROM area a
-               WHERE CASE WHEN a.circle_radius_m IS NOT NULL
-                          THEN ST_DWithin(rl.position, a.circle_center, a.circle_radius_m)
-                          ELSE ST_Intersects(a.geom, rl.position) END)),
+          WHERE rl.reported_at > now() - make_interval(secs => $4)),
        by_jurisdiction AS (
          SELECT gm.user_id, 'jurisdiction'::text AS reason, g.id AS group_id
            FROM groups g

@@ -24,6 +24,8 @@ export interface AppConfig {
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
   /** The map tiles the PWA shows: an XYZ URL template and its attribution (plain text). */
   map: { tileUrl: string; tileAttribution: string };
+  /** How often the chat retention job runs. */
+  messaging: { retentionIntervalMinutes: number };
   /** Named crash points that tests switch on; always empty in production. */
   failpoints: string[];
   push: PushConfig;
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
     map: { tileUrl: raw.TILE_URL, tileAttribution: raw.TILE_ATTRIBUTION },
+    messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),
     identity: {

@@ -111,6 +111,7 @@ export const envSchema = z
 
     ALERT_DEFAULT_TTL_MINUTES: z.coerce.number().int().min(5).max(525_600).default(1440),
     LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+    MESSAGE_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
 
     /** Fault injection for crash tests; refused in production. */
     TOCSIN_FAILPOINTS: commaList,
@@ -129,7 +130,7 @@ export const envSchema = z
         })
         .optional(),
     ),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(900),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     INVITATION_TTL_HOURS: z.coerce
       .number()

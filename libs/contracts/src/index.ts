@@ -6,3 +6,4 @@ export * from './alerts';
 export * from './errors';
 export * from './socket-events';
 export * from './identity';
+export * from './messaging';

@@ -1,4 +1,14 @@
 import type { AlertResponseEvent, AlertView } from './alerts';
+import type {
+  CatchUpPosition,
+  CatchUpResult,
+  MembershipEvent,
+  MessageView,
+  PresenceEvent,
+  ReceiptEvent,
+  SharedLocation,
+  TypingEvent,
+} from './messaging';
 
 export interface SocketAck<T> {
   ok: boolean;
@@ -14,6 +24,18 @@ export interface ServerToClientEvents {
   'alert.escalated': (alert: AlertView, ack: (received: { ok: true }) => void) => void;
   'alert.response': (event: AlertResponseEvent) => void;
   'auth.expiring': (info: { expiresAt: number }) => void;
+  /** A new message, to the conversation's members. */
+  'message.created': (message: MessageView) => void;
+  /** An edit: the message in its new state (a higher `version` and `rev`). */
+  'message.updated': (message: MessageView) => void;
+  /** A deletion: the message with `body` and `location` null and `deletedAt` set. */
+  'message.deleted': (message: MessageView) => void;
+  'message.receipt': (receipt: ReceiptEvent) => void;
+  typing: (event: TypingEvent) => void;
+  presence: (event: PresenceEvent) => void;
+  /** To the user concerned: they joined or left a conversation (their rooms follow). */
+  'conversation.joined': (event: MembershipEvent) => void;
+  'conversation.left': (event: MembershipEvent) => void;
 }
 
 /** Events a client sends; each is answered through its acknowledgement callback. */
@@ -29,5 +51,37 @@ export interface ClientToServerEvents {
   'alert.ack': (
     payload: { alertId: string; seq: number },
     ack: (r: SocketAck<unknown>) => void,
+  ) => void;
+  'message.send': (
+    payload: { conversationId: string; clientId: string; body?: string; location?: SharedLocation },
+    ack: (r: SocketAck<MessageView>) => void,
+  ) => void;
+  'message.edit': (
+    payload: { conversationId: string; messageId: string; body: string },
+    ack: (r: SocketAck<MessageView>) => void,
+  ) => void;
+  'message.delete': (
+    payload: { conversationId: string; messageId: string },
+    ack: (r: SocketAck<MessageView>) => void,
+  ) => void;
+  'message.read': (
+    payload: { conversationId: string; seq: number },
+    ack: (r: SocketAck<ReceiptEvent>) => void,
+  ) => void;
+  'message.delivered': (
+    payload: { conversationId: string; seq: number },
+    ack: (r: SocketAck<ReceiptEvent>) => void,
+  ) => void;
+  'conversation.catchUp': (
+    payload: { positions: Record<string, CatchUpPosition> },
+    ack: (r: SocketAck<CatchUpResult>) => void,
+  ) => void;
+  typing: (
+    payload: { conversationId: string; typing: boolean },
+    ack: (r: SocketAck<{ sent: true }>) => void,
+  ) => void;
+  'presence.query': (
+    payload: { conversationId: string },
+    ack: (r: SocketAck<{ online: string[] }>) => void,
   ) => void;
 }

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@tocsin/common';
-import argon2 from 'argon2';
+import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 
-/** OWASP's argon2id settings: 19 MiB, two passes, one lane. */
+/**
+ * OWASP's argon2id settings: 19 MiB, two passes, one lane. The Rust binding ships a binary per
+ * platform through optional dependencies; the C binding's prebuilt Linux binary crashed on load
+ * here, and building it needs a compiler on every machine.
+ */
 const ARGON2_OPTIONS = {
-  type: argon2.argon2id,
+  algorithm: Algorithm.Argon2id,
   memoryCost: 19_456,
   timeCost: 2,
   parallelism: 1,
@@ -20,7 +24,7 @@ export class Passwords {
   private dummyHash: Promise<string> | undefined;
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, ARGON2_OPTIONS);
+    return argon2Hash(password, ARGON2_OPTIONS);
   }
 
   /**
@@ -31,7 +35,7 @@ export class Passwords {
     if (password.length > PASSWORD_MAX_LENGTH) return false;
     this.dummyHash ??= this.hash('tocsin-dummy-password-for-timing');
     const target = hash ?? (await this.dummyHash);
-    const matches = await argon2.verify(target, password).catch(() => false);
+    const matches = await argon2Verify(target, password).catch(() => false);
 
     return matches && hash !== null && hash !== undefined;
   }

@@ -1,3 +1,4 @@
+import { SubscriptionsController } from './subscriptions.controller';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
@@ -11,16 +12,12 @@ import { PushWorker } from './push.worker';
 import { VapidKeysService } from './vapid-keys.service';
 import { VapidController } from './vapid.controller';
 
-/**
- * Web Push. Needs the global JobsModule (JOB_QUEUE). The subscription routes are not here
- * yet: TODO: add PushSubscriptionsController (POST/GET/DELETE /api/push/subscriptions) as a
- * thin wrapper over PushService once the identity library's auth guard gives a user id.
- */
+/** Web Push: VAPID keys, devices, queued delivery. Needs the global JobsModule (JOB_QUEUE). */
 @Module({
   imports: [
     TypeOrmModule.forFeature([PushSubscriptionEntity, PushNotificationEntity, PushDeliveryEntity]),
   ],
-  controllers: [VapidController],
+  controllers: [VapidController, SubscriptionsController],
   providers: [
     { provide: PUSH_RESOLVER, useValue: systemResolver },
     {

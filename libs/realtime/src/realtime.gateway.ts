@@ -19,7 +19,7 @@ import {
   type SocketPrincipal,
 } from './socket-principal';
 
-/** How long before its token expires a socket is warned to refresh. */
+/** How long before its token expires a socket is warned to refresh (at most). */
 const REFRESH_WARNING_MS = 60_000;
 
 /**
@@ -122,7 +122,8 @@ export class RealtimeGateway
   private scheduleExpiry(socket: Socket, principal: SocketPrincipal): void {
     clearTimeout(this.expiryTimers.get(socket.id));
     const remaining = principal.expiresAt - Date.now();
-    const warnIn = Math.max(0, remaining - REFRESH_WARNING_MS);
+    // A third of a short lifetime, so a client that refreshes is not warned again at once.
+    const warnIn = Math.max(0, remaining - Math.min(REFRESH_WARNING_MS, remaining / 3));
     const timer = setTimeout(() => {
       socket.emit('auth.expiring', { expiresAt: principal.expiresAt });
       const final = setTimeout(() => socket.disconnect(true), Math.max(0, remaining - warnIn));

@@ -1,41 +1,33 @@
+import type {
+  ConversationView,
+  MessagePage,
+  MessageView,
+  ReceiptEvent,
+  SharedLocation,
+} from '@tocsin/contracts';
 import type { ApiClient } from './http';
 
-// TODO: move these two types into libs/contracts when the messaging library lands; they
-// follow DESIGN.md's outside contract for conversations and messages.
-export interface ConversationView {
-  id: string;
-  kind: 'group' | 'incident' | 'direct' | 'interagency';
-  title: string | null;
-  lastSeq: number;
-  lastReadSeq: number;
-  updatedAt: string;
-}
+export type { ConversationView, MessageView };
 
-export interface MessageView {
-  id: string;
-  conversationId: string;
-  seq: number;
-  clientId: string;
-  senderId: string;
-  senderName?: string;
-  body: string;
-  location?: { lat: number; lon: number } | null;
-  createdAt: string;
-}
+const path = (id: string) => `/api/conversations/${encodeURIComponent(id)}`;
 
-/** The chat calls of DESIGN.md's outside contract. */
+/** The chat calls (libs/messaging's conversations controller). */
 export function chatEndpoints(api: ApiClient) {
   return {
     conversations: () => api.request<ConversationView[]>('/api/conversations'),
     messages: (conversationId: string, afterSeq: number) =>
-      api.request<MessageView[]>(
-        `/api/conversations/${encodeURIComponent(conversationId)}/messages?afterSeq=${afterSeq}`,
-      ),
-    send: (conversationId: string, clientId: string, body: string) =>
-      api.request<MessageView>(
-        `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
-        { method: 'POST', body: { clientId, body } },
-      ),
+      api.request<MessagePage>(`${path(conversationId)}/messages?afterSeq=${afterSeq}`),
+    send: (
+      conversationId: string,
+      clientId: string,
+      content: { body?: string; location?: SharedLocation },
+    ) =>
+      api.request<MessageView>(`${path(conversationId)}/messages`, {
+        method: 'POST',
+        body: { clientId, ...content },
+      }),
+    markRead: (conversationId: string, seq: number) =>
+      api.request<ReceiptEvent>(`${path(conversationId)}/read`, { method: 'POST', body: { seq } }),
   };
 }
 

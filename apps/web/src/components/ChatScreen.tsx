@@ -5,16 +5,16 @@ import { useServices } from '../state/session';
 /** Conversations with their unread counts. */
 export function ChatScreen() {
   const { chat } = useServices();
-  const { conversations, available } = useStore(chat.store);
+  const { conversations } = useStore(chat.store);
 
   return (
     <section aria-labelledby="chat-title">
       <h1 id="chat-title">Chat</h1>
-      {!available && <p className="muted">Chat is not available on this server yet.</p>}
-      {available && conversations.length === 0 && <p className="muted">No conversations.</p>}
+      {conversations.length === 0 && <p className="muted">No conversations yet.</p>}
       <ul className="conversation-list">
         {conversations.map((conversation) => {
-          const unread = Math.max(0, conversation.lastSeq - conversation.lastReadSeq);
+          const unread = conversation.membership?.unread ?? 0;
+          const title = conversation.title ?? `${conversation.kind} conversation`;
 
           return (
             <li key={conversation.id}>
@@ -25,7 +25,10 @@ export function ChatScreen() {
                   navigate(`/chat/${conversation.id}`);
                 }}
               >
-                <span>{conversation.title ?? `${conversation.kind} conversation`}</span>
+                <span>
+                  {title}
+                  {conversation.interagency && <span className="tag">interagency</span>}
+                </span>
                 {unread > 0 && (
                   <span className="unread" aria-label={`${unread} unread`}>
                     {unread}

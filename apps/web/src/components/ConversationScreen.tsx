@@ -1,8 +1,10 @@
+import { MESSAGE_MAX_LENGTH } from '@tocsin/contracts';
 import { useEffect, useState, type FormEvent } from 'react';
-import { formatTime } from '../lib/format';
 import { useStore } from '../lib/external-store';
 import { navigate } from '../lib/router';
+import { notices } from '../state/notices';
 import { useServices } from '../state/session';
+import { MessageItem } from './MessageItem';
 
 /** Messages in seq order (ours waiting in the outbox last), a composer, share my location. */
 export function ConversationScreen({ id }: { id: string }) {
@@ -26,11 +28,16 @@ export function ConversationScreen({ id }: { id: string }) {
     void chat.send(id, body);
   };
   const shareLocation = () => {
-    navigator.geolocation?.getCurrentPosition((position) => {
-      const { latitude, longitude } = position.coords;
-      // TODO: send a typed location message once the messaging library defines one.
-      void chat.send(id, `My location: ${latitude.toFixed(5)}, ${longitude.toFixed(5)}`);
-    });
+    if (!('geolocation' in navigator)) return;
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) =>
+        void chat.shareLocation(id, {
+          lat: coords.latitude,
+          lon: coords.longitude,
+          accuracy: Math.min(coords.accuracy, 100_000),
+        }),
+      () => notices.push('Your location is not available.'),
+    );
   };
 
   return (
@@ -39,18 +46,13 @@ export function ConversationScreen({ id }: { id: string }) {
         ← Chat
       </button>
       <h1 id="conversation-title">{title}</h1>
-      <ol className="messages" aria-live="polite">
+      <ol className="messages" aria-live="polite" aria-label="Messages">
         {lines.map((line) => (
-          <li
-            key={line.seq ?? line.clientId}
-            className={line.senderId === me.id ? 'message mine' : 'message'}
-          >
-            <span className="message-meta">
-              {line.senderName ?? 'Member'} · {formatTime(line.createdAt)}
-              {line.seq === null ? ' · waiting to send' : ''}
-            </span>
-            <span className="message-body">{line.body}</span>
-          </li>
+          <MessageItem
+            key={`${line.senderId}:${line.clientId}`}
+            line={line}
+            mine={line.senderId === me.id}
+          />
         ))}
       </ol>
       <form className="message-form" onSubmit={send}>
@@ -60,14 +62,15 @@ export function ConversationScreen({ id }: { id: string }) {
         <input
           id="message-input"
           value={text}
-          maxLength={4000}
+          maxLength={MESSAGE_MAX_LENGTH}
+          autoComplete="off"
           onChange={(event) => setText(event.target.value)}
         />
         <button type="submit" className="primary">
           Send
         </button>
-        <button type="button" onClick={shareLocation}>
-          Share location
+        <button type="button" onClick={shareLocation} aria-label="Share my location">
+          Location
         </button>
       </form>
     </section>

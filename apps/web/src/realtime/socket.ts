@@ -2,16 +2,11 @@ import type {
   AlertResponseEvent,
   AlertView,
   ClientToServerEvents,
+  MessageView,
   ServerToClientEvents,
 } from '@tocsin/contracts';
 import { io, type Socket } from 'socket.io-client';
-import type { MessageView } from '../api/chat-api';
 import type { ApiClient } from '../api/http';
-
-// TODO: `message.created` joins libs/contracts' ServerToClientEvents with the messaging library.
-type ServerEvents = ServerToClientEvents & {
-  'message.created': (message: MessageView, ack?: (received: { ok: true }) => void) => void;
-};
 
 export interface RealtimeHandlers {
   alert(kind: 'created' | 'updated' | 'cancelled' | 'escalated', alert: AlertView): void;
@@ -27,7 +22,7 @@ export interface RealtimeHandlers {
  * `auth.expiring` is answered with a refreshed token.
  */
 export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () => void {
-  const socket: Socket<ServerEvents, ClientToServerEvents> = io({
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     path: '/socket.io',
     transports: ['websocket'],
     auth: (send) => send({ token: api.token ?? '' }),
@@ -40,10 +35,10 @@ export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () 
     });
   }
   socket.on('alert.response', (event) => handlers.response(event));
-  socket.on('message.created', (message, ack) => {
-    handlers.message(message);
-    if (typeof ack === 'function') ack({ ok: true });
-  });
+  // Created, edited or deleted: each carries the message in its current state.
+  socket.on('message.created', (message) => handlers.message(message));
+  socket.on('message.updated', (message) => handlers.message(message));
+  socket.on('message.deleted', (message) => handlers.message(message));
   socket.on('auth.expiring', () => {
     api.refresh().then(
       (token) => {

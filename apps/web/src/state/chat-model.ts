@@ -1,4 +1,5 @@
-import type { ChatEndpoints, ConversationView, MessageView } from '../api/chat-api';
+import type { ConversationView, MessageView, SharedLocation } from '@tocsin/contracts';
+import type { ChatEndpoints } from '../api/chat-api';
 import { ApiError, NetworkError } from '../api/http';
 import { Store } from '../lib/external-store';
 import { newClientId } from '../lib/ids';
@@ -17,38 +18,40 @@ export interface ChatState {
   conversations: ConversationView[];
   /** Messages per conversation, ordered by seq, then our pending ones. */
   messages: Record<string, ChatLine[]>;
-  /** False when the server has no chat yet (404), so the screen can say so. */
-  available: boolean;
 }
+
+const ignoreOffline = (error: unknown) => {
+  if (!(error instanceof NetworkError) && !(error instanceof ApiError)) throw error;
+};
 
 /** Conversations and messages: cached, fetched, caught up after a reconnect, sent in order. */
 export class ChatModel {
-  readonly store = new Store<ChatState>({ conversations: [], messages: {}, available: true });
+  readonly store = new Store<ChatState>({ conversations: [], messages: {} });
   private readonly open = new Set<string>();
 
   constructor(
     private readonly chat: ChatEndpoints,
-    private readonly me: { id: string; displayName: string },
+    private readonly me: { id: string; displayName: string; agencyId: string },
     private readonly flushOutbox: () => void,
   ) {}
 
   async start(): Promise<void> {
     const cached = await readConversations();
     this.store.update((state) => ({ ...state, conversations: cached }));
+    await this.refreshConversations();
+  }
+
+  async refreshConversations(): Promise<void> {
     try {
       const conversations = await this.chat.conversations();
-      this.store.update((state) => ({ ...state, conversations, available: true }));
+      this.store.update((state) => ({ ...state, conversations }));
       await saveConversations(conversations);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        this.store.update((state) => ({ ...state, available: false }));
-      } else if (!(error instanceof NetworkError)) {
-        throw error;
-      }
+      ignoreOffline(error);
     }
   }
 
-  /** Shows the cached messages, then fetches what came after them. */
+  /** Shows the cached messages, then fetches what came after them, and marks them read. */
   async openConversation(id: string): Promise<void> {
     this.open.add(id);
     const cached = await readMessages(id);
@@ -60,30 +63,57 @@ export class ChatModel {
     this.open.delete(id);
   }
 
-  /** After a reconnect: every open conversation fetches what it missed. */
+  /** After a reconnect: the list, and every open conversation fetches what it missed. */
   async catchUpAll(): Promise<void> {
-    await Promise.all([...this.open].map((id) => this.catchUp(id)));
+    await Promise.all([
+      this.refreshConversations(),
+      ...[...this.open].map((id) => this.catchUp(id)),
+    ]);
   }
 
+  /** A message from the socket or the outbox: new, edited or deleted. */
   received(message: MessageView): void {
-    this.setMessages(
-      message.conversationId,
-      mergeMessages(this.store.get().messages[message.conversationId] ?? [], [message]),
-    );
+    const id = message.conversationId;
+    this.setMessages(id, mergeMessages(this.store.get().messages[id] ?? [], [message]));
+    this.store.update((state) => ({
+      ...state,
+      conversations: state.conversations.map((c) =>
+        c.id === id ? withNewMessage(c, message, this.open.has(id), this.me.id) : c,
+      ),
+    }));
+    if (this.open.has(id)) this.markRead(id, message.seq);
   }
 
-  async send(conversationId: string, body: string): Promise<void> {
+  send(conversationId: string, body: string): Promise<void> {
+    return this.queue(conversationId, { body });
+  }
+
+  shareLocation(conversationId: string, location: SharedLocation): Promise<void> {
+    return this.queue(conversationId, { location });
+  }
+
+  private async queue(
+    conversationId: string,
+    content: { body?: string; location?: SharedLocation },
+  ): Promise<void> {
     const clientId = newClientId();
     const createdAt = new Date().toISOString();
     const line: ChatLine = {
       id: null,
       seq: null,
+      rev: 0,
       conversationId,
       clientId,
       senderId: this.me.id,
       senderName: this.me.displayName,
-      body,
+      senderAgencyId: this.me.agencyId,
+      kind: content.location ? 'location' : 'text',
+      body: content.body ?? null,
+      location: content.location ?? null,
+      version: 1,
       createdAt,
+      editedAt: null,
+      deletedAt: null,
     };
     this.store.update((state) => ({
       ...state,
@@ -92,7 +122,7 @@ export class ChatModel {
         [conversationId]: [...(state.messages[conversationId] ?? []), line],
       },
     }));
-    await enqueue({ kind: 'message', clientId, conversationId, body, createdAt });
+    await enqueue({ kind: 'message', clientId, conversationId, ...content, createdAt });
     this.flushOutbox();
   }
 
@@ -100,13 +130,24 @@ export class ChatModel {
     const stored = (this.store.get().messages[id] ?? []).filter((m) => m.seq !== null);
     const afterSeq = stored.length > 0 ? (stored[stored.length - 1].seq ?? 0) : 0;
     try {
-      this.setMessages(
-        id,
-        mergeMessages(this.store.get().messages[id] ?? [], await this.chat.messages(id, afterSeq)),
-      );
+      const page = await this.chat.messages(id, afterSeq);
+      this.setMessages(id, mergeMessages(this.store.get().messages[id] ?? [], page.messages));
+      if (page.lastSeq > 0) this.markRead(id, page.lastSeq);
     } catch (error) {
-      if (!(error instanceof NetworkError) && !(error instanceof ApiError)) throw error;
+      ignoreOffline(error);
     }
+  }
+
+  private markRead(id: string, seq: number): void {
+    this.store.update((state) => ({
+      ...state,
+      conversations: state.conversations.map((c) =>
+        c.id === id && c.membership
+          ? { ...c, membership: { ...c.membership, readSeq: seq, unread: 0 } }
+          : c,
+      ),
+    }));
+    this.chat.markRead(id, seq).catch(ignoreOffline);
   }
 
   private setMessages(id: string, lines: ChatLine[]): void {
@@ -118,11 +159,28 @@ export class ChatModel {
   }
 }
 
-/** Stored messages by seq without duplicates; a pending line leaves once its seq arrives. */
+function withNewMessage(
+  conversation: ConversationView,
+  message: MessageView,
+  open: boolean,
+  myId: string,
+): ConversationView {
+  const lastSeq = Math.max(conversation.lastSeq, message.seq);
+  const isNew = message.seq > conversation.lastSeq && message.senderId !== myId && !open;
+  const membership = conversation.membership
+    ? { ...conversation.membership, unread: conversation.membership.unread + (isNew ? 1 : 0) }
+    : undefined;
+
+  return { ...conversation, lastSeq, ...(membership ? { membership } : {}) };
+}
+
+/** Stored messages by seq (a newer copy replaces an older one), then our waiting lines. */
 export function mergeMessages(current: ChatLine[], incoming: MessageView[]): ChatLine[] {
   const bySeq = new Map<number, MessageView>();
   for (const line of [...current, ...incoming]) {
-    if (line.seq !== null) bySeq.set(line.seq, line as MessageView);
+    if (line.seq === null) continue;
+    const known = bySeq.get(line.seq);
+    if (!known || line.version >= known.version) bySeq.set(line.seq, line as MessageView);
   }
   const stored = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const storedClientIds = new Set(stored.map((m) => m.clientId));

@@ -83,7 +83,10 @@ export class OutboxSender {
         return;
       case 'message': {
         // The client id makes a resend after a lost reply return the stored message, not a copy.
-        const message = await this.chat.send(item.conversationId, item.clientId, item.body);
+        const message = await this.chat.send(item.conversationId, item.clientId, {
+          ...(item.body === undefined ? {} : { body: item.body }),
+          ...(item.location ? { location: item.location } : {}),
+        });
         this.events.messageSent(message, item.clientId);
 
         return;

@@ -3,7 +3,7 @@
  * the last messages of each conversation (`messages` store, one array per conversation id,
  * at most 200, ordered by seq). Cleared at logout.
  */
-import type { ConversationView, MessageView } from '../api/chat-api';
+import type { ConversationView, MessageView } from '@tocsin/contracts';
 import { getAll, getValue, putValues, replaceAll } from './idb';
 
 const KEEP = 200;

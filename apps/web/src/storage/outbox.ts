@@ -3,7 +3,7 @@
  * (or not yet confirmed), each with its client id, in the order they were made. The sender
  * (state/outbox-sender.ts) sends them oldest first and deletes each once the server took it.
  */
-import type { ResponseStatus } from '@tocsin/contracts';
+import type { ResponseStatus, SharedLocation } from '@tocsin/contracts';
 import { addValue, deleteValue, getAll } from './idb';
 
 export type OutboxItem =
@@ -19,7 +19,8 @@ export type OutboxItem =
       kind: 'message';
       clientId: string;
       conversationId: string;
-      body: string;
+      body?: string;
+      location?: SharedLocation;
       createdAt: string;
     };
 

@@ -16,12 +16,10 @@ export class CreatePush1764900000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
 
-    // TODO: user_id gets a foreign key to users (ON DELETE CASCADE) once the identity
-    // library's users table exists on the same branch.
     await queryRunner.query(`
       CREATE TABLE push_subscriptions (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        user_id uuid NOT NULL,
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         endpoint text NOT NULL,
         p256dh text NOT NULL,
         auth text NOT NULL,
@@ -59,7 +57,7 @@ export class CreatePush1764900000000 implements MigrationInterface {
         subject_kind text NOT NULL,
         subject_id uuid NOT NULL,
         subscription_id uuid REFERENCES push_subscriptions (id) ON DELETE SET NULL,
-        user_id uuid NOT NULL,
+        user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         status text NOT NULL DEFAULT 'pending'
           CHECK (status IN ('pending', 'retrying', 'sent', 'failed', 'removed')),
         status_code integer,

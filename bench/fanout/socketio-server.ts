@@ -1,0 +1,22 @@
+import * as http from 'node:http';
+import { Server } from 'socket.io';
+import { serve } from '../harness/child';
+
+/** Stock Socket.IO: every socket joins one room, and the event is one room emit. */
+const server = http.createServer();
+const io = new Server(server, { transports: ['websocket'], serveClient: false });
+io.on('connection', (socket) => void socket.join('all'));
+
+serve({
+  listen: () =>
+    new Promise((resolve) => {
+      server.listen(0, '127.0.0.1', () => {
+        resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+      });
+    }),
+  send: ({ event, payload, times }: { event: string; payload: unknown; times: number }) => {
+    for (let i = 0; i < times; i += 1) io.to('all').emit(event, payload);
+
+    return times;
+  },
+});

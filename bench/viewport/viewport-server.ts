@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import * as http from 'node:http';
+import { AlertsRepository } from '@tocsin/alerts';
+import { DataSource } from 'typeorm';
+import { serve } from '../harness/child';
+import { createAgency, identityEnv, loginOperator } from '../../test/support/identity-factory';
+import { startTestApp, type TestApp } from '../../test/support/test-app';
+
+/**
+ * Tocsin's API and, in the same process on the same connection pool, a bare node:http
+ * handler that runs the same SQL (AlertsRepository.list) and writes the rows as JSON.
+ */
+let app: TestApp | undefined;
+
+async function seed({ incidents }: { incidents: number }) {
+  app = await startTestApp(identityEnv({ LOG_LEVEL: 'silent', ACCESS_TOKEN_TTL_SECONDS: '3600' }));
+  const db = app.app.get(DataSource);
+  const operator = await loginOperator(app.url);
+  const agency = await createAgency(app.url, operator.accessToken);
+  const dispatcher = agency.users.dispatcher;
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT setseed(0.42)');
+    // Incidents over mainland France; half have expired, a small box around each.
+    await tx.query(
+      `INSERT INTO alerts (agency_id, sender_user_id, identifier, sender, sent, status, msg_type,
+              scope, event, headline, severity, urgency, certainty, effective, expires, extent)
+       SELECT $1, $2, 'bench-' || i, 'bench@tocsin.test', t, 'Actual', 'Alert', 'Public',
+              'Fire', 'Incident ' || i, 'Severe', 'Immediate', 'Observed', t,
+              t + CASE WHEN i % 2 = 0 THEN interval '30 days' ELSE interval '1 minute' END,
+              ST_Expand(ST_SetSRID(ST_MakePoint(-4.5 + x * 12.5, 42.5 + y * 8.5), 4326), 0.01)
+         FROM (SELECT i, random() AS x, random() AS y,
+                      now() - interval '7 days' * random() AS t
+                 FROM generate_series(1, $3::int) i) s`,
+      [agency.id, dispatcher.id, incidents],
+    );
+  });
+  await db.query('ANALYZE alerts');
+
+  const repository = app.app.get(AlertsRepository);
+  const bare = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [west, south, east, north] = (url.searchParams.get('bbox') ?? '').split(',').map(Number);
+    repository
+      .list(db.manager, {
+        agencyId: agency.id,
+        userId: dispatcher.id,
+        bbox: { west, south, east, north },
+        state: 'active',
+        limit: 200,
+      })
+      .then(
+        (rows) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(rows));
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+
+  return {
+    url: app.url,
+    bareUrl: `http://127.0.0.1:${(bare.address() as { port: number }).port}`,
+    token: dispatcher.accessToken,
+  };
+}
+
+serve({ seed, stop: () => app?.close() });

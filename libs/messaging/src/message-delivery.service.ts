@@ -1,0 +1,121 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Principal } from '@tocsin/http';
+import { OutboxService } from '@tocsin/outbox';
+import { PushService } from '@tocsin/push';
+import { ConnectionHooks, RealtimeService, rooms, type SocketPrincipal } from '@tocsin/realtime';
+import type { Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { ConversationAccess } from './conversation-access';
+import { ConversationStore } from './conversation-store';
+import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
+import { MessageStore } from './message-store';
+
+/**
+ * Carries committed message events to the members who may see them, one user room at a
+ * time (so membership at delivery decides, not room state), and pushes new messages to
+ * members without a live socket. Also the ephemeral side: rooms on connect, typing, presence.
+ */
+@Injectable()
+export class MessageDeliveryService implements OnModuleInit {
+  private readonly logger = new Logger(MessageDeliveryService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly realtime: RealtimeService,
+    private readonly hooks: ConnectionHooks,
+    private readonly push: PushService,
+    private readonly store: ConversationStore,
+    private readonly messages: MessageStore,
+    private readonly access: ConversationAccess,
+  ) {}
+
+  onModuleInit(): void {
+    this.outbox.on(MESSAGE_EVENT_TOPIC, (payload) => this.deliver(payload as MessageEventMessage));
+    this.hooks.onConnected('messaging.rooms', (socket, principal) =>
+      this.connected(socket, principal),
+    );
+  }
+
+  /** Relays a typing indicator to the conversation's other members; nothing is stored. */
+  async typing(principal: Principal, conversationId: string, typing: boolean) {
+    await this.access.member(this.dataSource.manager, principal, conversationId);
+    this.realtime.emitToRoom(
+      rooms.conversation(conversationId),
+      'typing',
+      { conversationId, userId: principal.userId, typing },
+      { except: [rooms.user(principal.userId)] },
+    );
+
+    return { sent: true as const };
+  }
+
+  /** Which current members have a live socket. */
+  async presence(principal: Principal, conversationId: string) {
+    const manager = this.dataSource.manager;
+    await this.access.member(manager, principal, conversationId);
+    const members = await this.store.currentMembers(manager, conversationId);
+    const online = await this.realtime.onlineUserIds(members.map((member) => member.userId));
+
+    return { online: [...online].sort() };
+  }
+
+  private async deliver(event: MessageEventMessage): Promise<void> {
+    const manager = this.dataSource.manager;
+    const message = await this.messages.byId(manager, event.conversationId, event.messageId);
+    // Gone to retention, or the conversation was deleted: nothing left to say.
+    if (!message) return;
+    const members = await this.store.currentMembers(manager, event.conversationId);
+    const audience = members
+      .filter((member) => member.visibleFromSeq <= message.seq)
+      .map((member) => member.userId);
+
+    // The event carries the message's current state; clients keep the highest version.
+    this.realtime.emitToUsers(audience, event.event, message);
+    if (event.event !== 'message.created') return;
+
+    const others = audience.filter((userId) => userId !== message.senderId);
+    const online = await this.realtime.onlineUserIds(others);
+    const conversation = await this.store.find(manager, event.conversationId);
+    // No body in the push: it would leave the archive's retention (push records are kept).
+    await this.push.notifyMessage(others, {
+      conversationId: event.conversationId,
+      messageId: message.id,
+      title: conversation?.title ?? 'Tocsin',
+      text: `New message from ${message.senderName ?? 'a member'}`,
+      skipUserIds: online,
+      eventId: `message:${message.id}`,
+    });
+  }
+
+  private async connected(socket: Socket, principal: SocketPrincipal): Promise<void> {
+    const ids = await this.store.conversationIdsOf(this.dataSource.manager, principal.userId);
+    if (ids.length > 0) await socket.join(ids.map(rooms.conversation));
+    this.announcePresence(ids, principal.userId, true);
+
+    socket.on('disconnect', () => {
+      void this.disconnected(principal.userId).catch((error: unknown) =>
+        this.logger.warn({ err: error, userId: principal.userId }, 'presence update failed'),
+      );
+    });
+  }
+
+  private async disconnected(userId: string): Promise<void> {
+    const online = await this.realtime.onlineUserIds([userId]);
+    if (online.has(userId)) return;
+    const ids = await this.store.conversationIdsOf(this.dataSource.manager, userId);
+    this.announcePresence(ids, userId, false);
+  }
+
+  private announcePresence(conversationIds: string[], userId: string, online: boolean): void {
+    for (const conversationId of conversationIds) {
+      this.realtime.emitToRoom(
+        rooms.conversation(conversationId),
+        'presence',
+        { userId, online },
+        { except: [rooms.user(userId)] },
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type Principal } from '@tocsin/http';
+import { CreatePushSubscriptionDto, PushSubscriptionView } from './push-subscription.dto';
+import { PushService } from './push.service';
+
+/** The caller's own devices. A device belongs to one user; another user's id is "not found". */
+@ApiTags('push')
+@ApiBearerAuth()
+@Controller('push/subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly push: PushService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register this device for push',
+    description:
+      'The browser’s `PushSubscription` JSON. The endpoint must be https on a known push ' +
+      'service (or a host in PUSH_ALLOWED_HOSTS) with public addresses; keys are checked. ' +
+      'An endpoint already registered moves to the caller. 400 on any problem, nothing stored.',
+  })
+  @ApiOkResponse({ type: PushSubscriptionView })
+  subscribe(
+    @CurrentUser() principal: Principal,
+    @Body() dto: CreatePushSubscriptionDto,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<PushSubscriptionView> {
+    return this.push.subscribe(principal.userId, dto, userAgent);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'My devices', description: 'The caller’s push subscriptions.' })
+  @ApiOkResponse({ type: [PushSubscriptionView] })
+  list(@CurrentUser() principal: Principal): Promise<PushSubscriptionView[]> {
+    return this.push.listOwn(principal.userId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Forget a device', description: '404 for another user’s device.' })
+  async remove(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.push.remove(principal.userId, id);
+  }
+}

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertBody } from '../support/alert-factory';
+import {
+  createAgency,
+  createUser,
+  identityEnv,
+  loginOperator,
+  type TestAgency,
+  type TestUser,
+} from '../support/identity-factory';
+import { LocalPushService, type TestSubscription } from '../support/push-service';
+import { TestSocket } from '../support/socket-client';
+import { request, startTestApp, type TestApp } from '../support/test-app';
+
+describe('alert push and escalation', () => {
+  let push: LocalPushService;
+  let api: TestApp;
+  let agency: TestAgency;
+  let backup: TestUser;
+  let groupId: string;
+  let backupGroupId: string;
+  let phone: TestSubscription;
+
+  beforeAll(async () => {
+    push = await LocalPushService.start();
+    api = await startTestApp(identityEnv({ PUSH_ALLOWED_HOSTS: push.host }));
+    const operator = await loginOperator(api.url);
+    agency = await createAgency(api.url, operator.accessToken);
+    backup = await createUser(api.url, operator.accessToken, agency.id, 'responder');
+
+    const admin = agency.users.admin.accessToken;
+    const makeGroup = async (name: string, userId: string) => {
+      const group = await request(`${api.url}/api/groups`, {
+        method: 'POST',
+        token: admin,
+        body: { name },
+      });
+      await request(`${api.url}/api/groups/${group.body.id}/members`, {
+        method: 'POST',
+        token: admin,
+        body: { userId },
+      });
+
+      return group.body.id as string;
+    };
+    groupId = await makeGroup('Engine 7', agency.users.responder.id);
+    backupGroupId = await makeGroup('Reserve', backup.id);
+
+    phone = push.subscribe();
+    const subscribed = await request(`${api.url}/api/push/subscriptions`, {
+      method: 'POST',
+      token: agency.users.responder.accessToken,
+      body: { endpoint: phone.endpoint, keys: phone.keys },
+    });
+    expect(subscribed.status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await push?.close();
+  });
+
+  it('pushes the alert to the recipient’s phone with its severity and headline', async () => {
+    const sent = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: agency.users.dispatcher.accessToken,
+      body: alertBody({ groupIds: [groupId], headline: 'Structure fire, Rue Garibaldi' }),
+    });
+    expect(sent.status).toBe(201);
+
+    const [received] = await push.waitFor(phone, 1);
+    const payload = JSON.parse(received.plaintext as string);
+    expect(payload).toMatchObject({
+      kind: 'alert',
+      id: sent.body.id,
+      severity: 'Severe',
+      headline: 'Structure fire, Rue Garibaldi',
+    });
+    expect(received.urgency).toBe('high');
+
+    const recipients = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
+      token: agency.users.dispatcher.accessToken,
+    });
+    expect(recipients.body.recipients[0].pushedAt).not.toBeNull();
+  });
+
+  it('chases silence: reminds the silent, tells the dispatcher, alerts the backup group', async () => {
+    const silent = await TestSocket.connect(api.url, agency.users.responder.accessToken);
+    const dispatcher = await TestSocket.connect(api.url, agency.users.dispatcher.accessToken);
+    const reserve = await TestSocket.connect(api.url, backup.accessToken);
+    const before = push.pushesTo(phone).length;
+    try {
+      const sent = await request(`${api.url}/api/alerts`, {
+        method: 'POST',
+        token: agency.users.dispatcher.accessToken,
+        body: alertBody({
+          groupIds: [groupId],
+          headline: 'Flooded underpass',
+          escalation: { afterSeconds: 5, backupGroupId },
+        }),
+      });
+      expect(sent.body.recipientCount).toBe(1);
+      await silent.waitFor('alert.created');
+      expect(reserve.events('alert.created')).toEqual([]);
+
+      const [reminder] = await silent.waitFor('alert.escalated', 1, 10_000);
+      expect(reminder.id).toBe(sent.body.id);
+      const [notice] = await dispatcher.waitFor('alert.silent', 1, 5_000);
+      expect(notice).toMatchObject({ alertId: sent.body.id, userIds: [agency.users.responder.id] });
+      const [backupAlert] = await reserve.waitFor('alert.created', 1, 5_000);
+      expect(backupAlert.id).toBe(sent.body.id);
+
+      const pushes = await push.waitFor(phone, before + 2);
+      const last = JSON.parse(pushes.at(-1)?.plaintext as string);
+      expect(last.headline).toMatch(/^No answer yet: Flooded underpass/);
+
+      const recipients = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
+        token: agency.users.dispatcher.accessToken,
+      });
+      const byUser = Object.fromEntries(recipients.body.recipients.map((r: any) => [r.userId, r]));
+      expect(byUser[agency.users.responder.id].escalatedAt).not.toBeNull();
+      expect(byUser[backup.id].reasons).toEqual(['backup']);
+
+      const audit = await request(`${api.url}/api/audit?action=alert.escalated`, {
+        token: agency.users.admin.accessToken,
+      });
+      expect(JSON.stringify(audit.body)).toContain(sent.body.id);
+    } finally {
+      for (const socket of [silent, dispatcher, reserve]) socket.close();
+    }
+  });
+
+  it('does not chase recipients who answered', async () => {
+    const responder = await TestSocket.connect(api.url, agency.users.responder.accessToken);
+    try {
+      const sent = await request(`${api.url}/api/alerts`, {
+        method: 'POST',
+        token: agency.users.dispatcher.accessToken,
+        body: alertBody({
+          groupIds: [groupId],
+          headline: 'Gas smell',
+          escalation: { afterSeconds: 5 },
+        }),
+      });
+      await responder.waitFor('alert.created');
+      const answer = await responder.emit('alert.respond', {
+        alertId: sent.body.id,
+        status: 'acknowledged',
+      });
+      expect(answer.ok).toBe(true);
+
+      await new Promise((resolve) => setTimeout(resolve, 6500));
+      expect(responder.events('alert.escalated')).toEqual([]);
+    } finally {
+      responder.close();
+    }
+  });
+});
