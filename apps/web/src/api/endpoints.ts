@@ -77,7 +77,14 @@ export function endpoints(api: ApiClient) {
       api.request<unknown>('/api/me/location', { method: 'PUT', body: { lat, lon, accuracy } }),
     vapidKey: () => api.publicRequest<{ publicKey: string }>('/api/push/vapid-public-key'),
     subscribePush: (subscription: { endpoint: string; keys: { p256dh: string; auth: string } }) =>
-      api.request<unknown>('/api/push/subscriptions', { method: 'POST', body: subscription }),
+      api.request<{ id: string }>('/api/push/subscriptions', {
+        method: 'POST',
+        body: subscription,
+      }),
+    unsubscribePush: (id: string) =>
+      api.request<unknown>(`/api/push/subscriptions/${encodeURIComponent(id)}`, {
+        method: 'DELETE',
+      }),
   };
 }
 

@@ -1,4 +1,10 @@
+/**
+ * Web Push on this device. The server's id of this device's subscription is kept in
+ * localStorage (`tocsin.pushSubscriptionId`) so that logout can unregister it; removed then.
+ */
 import type { Endpoints } from '../api/endpoints';
+
+const SUBSCRIPTION_KEY = 'tocsin.pushSubscriptionId';
 
 export type PushState = 'unsupported' | 'denied' | 'subscribed' | 'available';
 
@@ -36,19 +42,25 @@ export async function enablePush(ep: Endpoints): Promise<PushState> {
   if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) {
     throw new Error('the browser gave an incomplete push subscription');
   }
-  await ep.subscribePush({
+  const registered = await ep.subscribePush({
     endpoint: json.endpoint,
     keys: { p256dh: json.keys.p256dh, auth: json.keys.auth },
   });
+  localStorage.setItem(SUBSCRIPTION_KEY, registered.id);
 
   return 'subscribed';
 }
 
-/** At logout: this device stops receiving this user's notifications. */
-export async function unsubscribePush(): Promise<void> {
+/**
+ * At logout, while the session still holds: this device stops receiving this user's
+ * notifications, on the server and in the browser.
+ */
+export async function unsubscribePush(ep: Endpoints): Promise<void> {
+  const id = localStorage.getItem(SUBSCRIPTION_KEY);
+  localStorage.removeItem(SUBSCRIPTION_KEY);
+  // Offline: the server drops the subscription at its next send (the push service answers 410).
+  if (id) await ep.unsubscribePush(id).catch(() => undefined);
   if (!pushSupported()) return;
-  // TODO: also DELETE the subscription on the server once the push library exposes that route;
-  // until then the server drops it at its next send (the push service answers 404/410).
   const registration = await navigator.serviceWorker.getRegistration();
   await (await registration?.pushManager.getSubscription())?.unsubscribe().catch(() => false);
 }

@@ -64,10 +64,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const logout = useCallback(async () => {
-    await endpoints(api)
-      .logout()
-      .catch(() => undefined);
-    await unsubscribePush();
+    const ep = endpoints(api);
+    await unsubscribePush(ep);
+    await ep.logout().catch(() => undefined);
     api.forget();
     await clearDevice();
     setMe(null);
