@@ -175,6 +175,27 @@ describe('PWA: alerts end to end', () => {
     await fresh.context().close();
   }, 120_000);
 
+  it('the dispatcher updates, then cancels; the responder sees both live', async () => {
+    await responder.goto(api.url);
+    await responder.locator('.alert-item').first().waitFor();
+    await dispatcher.goto(`${api.url}/alerts/${alertId}`);
+    await dispatcher.getByRole('button', { name: 'Update alert' }).click();
+    await dispatcher.getByText('Keeping the current area.').waitFor();
+    await dispatcher.getByLabel('Headline').fill('Gas leak contained, stay clear');
+    await dispatcher.getByRole('button', { name: 'Send update' }).click();
+    await dispatcher.getByRole('heading', { name: 'Gas leak contained, stay clear' }).waitFor();
+
+    await responder
+      .locator('.alert-headline', { hasText: 'Gas leak contained, stay clear' })
+      .waitFor({ timeout: 15_000 });
+
+    await dispatcher.getByRole('button', { name: 'Cancel alert' }).click();
+    await dispatcher.getByRole('button', { name: 'Yes, cancel this alert' }).click();
+    await responder.locator('.alert-item.state-cancelled').waitFor({ timeout: 15_000 });
+    await expect.poll(() => responder.locator('path.alert-area').count()).toBe(0);
+    await screenshot(responder, 'responder-inbox-cancelled');
+  }, 60_000);
+
   it('logout clears the data kept on the device', async () => {
     await responder.goto(api.url);
     await responder.getByRole('button', { name: 'Log out' }).click();
