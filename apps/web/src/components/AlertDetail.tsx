@@ -79,7 +79,7 @@ function AlertMap({ alert }: { alert: AlertView }) {
 
   return (
     <MapView label="Area of this alert" className="map-detail">
-      <AlertAreasLayer alerts={shown} fit />
+      <AlertAreasLayer alerts={shown} fit="always" />
     </MapView>
   );
 }

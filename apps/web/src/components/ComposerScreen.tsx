@@ -58,7 +58,7 @@ export function ComposerScreen({ updateOf }: { updateOf?: string }) {
     <div className="composer">
       <h1>{updateOf ? 'Update alert' : 'New alert'}</h1>
       <MapView label="Map for drawing the alert area" className="map-compose">
-        {original && !area && <AlertAreasLayer alerts={shownOriginal} fit />}
+        {original && !area && <AlertAreasLayer alerts={shownOriginal} fit="first" />}
         <DrawAreaControl onChange={onArea} areaDesc={form.areaDesc} />
       </MapView>
       <p className="muted" role="status" data-testid="area-status">

@@ -1,5 +1,5 @@
 import type { AlertView } from '@tocsin/contracts';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import L from './leaflet';
 import {
   alertAreaLayers,
@@ -14,8 +14,8 @@ interface AlertAreasLayerProps {
   alerts: AlertView[];
   /** Called with an alert id when its popup's button is pressed. */
   onOpen?: (id: string) => void;
-  /** Zoom to the alerts' areas whenever the set of alerts changes. */
-  fit?: boolean;
+  /** Zoom to the alerts' areas: on every change, only the first time there are some, or never. */
+  fit?: 'always' | 'first' | false;
 }
 
 /**
@@ -24,6 +24,7 @@ interface AlertAreasLayerProps {
  */
 export function AlertAreasLayer({ alerts, onOpen, fit = false }: AlertAreasLayerProps) {
   const map = useLeafletMap();
+  const fitted = useRef(false);
 
   useEffect(() => {
     const areas = L.featureGroup();
@@ -48,9 +49,10 @@ export function AlertAreasLayer({ alerts, onOpen, fit = false }: AlertAreasLayer
     }
     areas.addTo(map);
     markers.addTo(map);
-    if (fit) {
-      const bounds = areas.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+    const bounds = areas.getBounds();
+    if (bounds.isValid() && (fit === 'always' || (fit === 'first' && !fitted.current))) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+      fitted.current = true;
     }
 
     return () => {

@@ -12,7 +12,23 @@ interface MapViewProps {
   children?: ReactNode;
 }
 
-const START: [number, number] = [45.75, 4.84];
+/**
+ * Where a map opens: the last view on this device (localStorage `tocsin.mapView`, not user
+ * data), else a fixed start.
+ */
+// TODO: start at the agency's jurisdiction once GET /api/me carries it.
+const START = { center: [45.75, 4.84] as [number, number], zoom: 11 };
+const VIEW_KEY = 'tocsin.mapView';
+
+function lastView(): { center: [number, number]; zoom: number } {
+  try {
+    const saved = JSON.parse(localStorage.getItem(VIEW_KEY) ?? 'null') as typeof START | null;
+
+    return saved && Array.isArray(saved.center) && typeof saved.zoom === 'number' ? saved : START;
+  } catch {
+    return START;
+  }
+}
 
 /**
  * A Leaflet map with the configured tiles and attribution. Options: `label` names the region
@@ -32,7 +48,15 @@ export function MapView({ label, className, children }: MapViewProps) {
       // Clustering needs a maximum zoom before the tile layer (which has one) arrives.
       maxZoom: 19,
     });
-    created.setView(START, 11);
+    const view = lastView();
+    created.setView(view.center, view.zoom);
+    created.on('moveend', () => {
+      const centre = created.getCenter();
+      localStorage.setItem(
+        VIEW_KEY,
+        JSON.stringify({ center: [centre.lat, centre.lng], zoom: created.getZoom() }),
+      );
+    });
     // The attribution is text from configuration: set as text, never parsed as HTML.
     created.attributionControl.setPrefix(false);
     setMap(created);
