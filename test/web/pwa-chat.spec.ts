@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgency,
   identityEnv,
+  login,
   loginOperator,
   type TestAgency,
 } from '../support/identity-factory';
@@ -33,7 +34,14 @@ describe('PWA: chat', () => {
   beforeAll(async () => {
     web = buildWeb();
     tiles = await TileServer.start();
-    api = await startTestApp(identityEnv({ WEB_DIST_DIR: web.dir, TILE_URL: tiles.template }));
+    // Access tokens live 30 s (the minimum), so the last test sees several silent refreshes.
+    api = await startTestApp(
+      identityEnv({
+        WEB_DIST_DIR: web.dir,
+        TILE_URL: tiles.template,
+        ACCESS_TOKEN_TTL_SECONDS: '30',
+      }),
+    );
     const operator = await loginOperator(api.url);
     agency = await createAgency(api.url, operator.accessToken);
     const admin = agency.users.admin.accessToken;
@@ -117,11 +125,29 @@ describe('PWA: chat', () => {
 
     await responder.context().setOffline(false);
     await dispatcher.getByText('second while offline').waitFor({ timeout: 30_000 });
+    const { accessToken } = await login(
+      api.url,
+      agency.users.dispatcher.email,
+      agency.users.dispatcher.password,
+    );
     const page = await request(`${api.url}/api/conversations/${conversationId}/messages`, {
-      token: agency.users.dispatcher.accessToken,
+      token: accessToken,
     });
     const bodies = (page.body.messages as { body: string }[]).map((m) => m.body);
     expect(bodies.slice(-2)).toEqual(['first while offline', 'second while offline']);
     expect(bodies.filter((b) => b === 'first while offline')).toHaveLength(1);
+  }, 90_000);
+
+  it('keeps the session and the live connection across silent token refreshes', async () => {
+    // Past the 30 s life of the tokens the pages started with.
+    await new Promise((resolve) => setTimeout(resolve, 40_000));
+
+    await dispatcher.getByRole('textbox', { name: 'Message' }).fill('Still with us?');
+    await dispatcher.getByRole('button', { name: 'Send' }).click();
+    await responder.getByText('Still with us?').waitFor({ timeout: 15_000 });
+    await responder.getByRole('textbox', { name: 'Message' }).fill('Yes, still here');
+    await responder.getByRole('button', { name: 'Send' }).click();
+    await dispatcher.getByText('Yes, still here').waitFor({ timeout: 15_000 });
+    expect(await responder.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
   }, 90_000);
 });

@@ -34,6 +34,9 @@ type Body = Record<string, unknown> | unknown[] | undefined;
  */
 export class ApiClient {
   private accessToken: string | null = null;
+  private expiresAt = 0;
+  private lifetimeMs = 0;
+  private readonly tokenListeners = new Set<(token: string) => void>();
   private refreshing: Promise<string | null> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -43,8 +46,28 @@ export class ApiClient {
     return this.accessToken;
   }
 
+  /** When the access token in memory expires (ms since the epoch), 0 without one. */
+  get tokenExpiresAt(): number {
+    return this.expiresAt;
+  }
+
+  /** True when less than half of the token's life is left: worth refreshing now. */
+  get tokenAgeing(): boolean {
+    return this.expiresAt - Date.now() < this.lifetimeMs / 2;
+  }
+
+  /** Called with every new access token (the socket hands it to the server). */
+  onToken(listener: (token: string) => void): () => void {
+    this.tokenListeners.add(listener);
+
+    return () => this.tokenListeners.delete(listener);
+  }
+
   setTokens(pair: TokenPair): void {
     this.accessToken = pair.accessToken;
+    this.lifetimeMs = pair.expiresIn * 1000;
+    this.expiresAt = Date.now() + this.lifetimeMs;
+    for (const listener of this.tokenListeners) listener(pair.accessToken);
     clearTimeout(this.refreshTimer);
     // Refresh a minute before expiry so sockets and requests never carry a dead token.
     const inMs = Math.max(5_000, (pair.expiresIn - 60) * 1000);
@@ -53,6 +76,7 @@ export class ApiClient {
 
   forget(): void {
     this.accessToken = null;
+    this.expiresAt = 0;
     clearTimeout(this.refreshTimer);
   }
 

@@ -39,15 +39,41 @@ export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () 
   socket.on('message.created', (message) => handlers.message(message));
   socket.on('message.updated', (message) => handlers.message(message));
   socket.on('message.deleted', (message) => handlers.message(message));
-  socket.on('auth.expiring', () => {
-    api.refresh().then(
-      (token) => {
-        if (token) socket.emit('auth.refresh', { token }, () => undefined);
-      },
-      () => undefined, // Offline: the socket drops and reconnects with a fresh token later.
-    );
+  // Every new access token goes to the server, so the socket outlives each token.
+  // The same token is never sent twice: with tokens living under a minute the server warns
+  // again at once, and answering with the same token would loop.
+  let sentToken = api.token;
+  const handOver = (token: string) => {
+    if (!socket.connected || token === sentToken) return;
+    sentToken = token;
+    socket.emit('auth.refresh', { token }, () => undefined);
+  };
+  const stopListening = api.onToken(handOver);
+  socket.on('connect', () => {
+    sentToken = api.token;
+  });
+  socket.on('auth.expiring', ({ expiresAt }) => {
+    // The server warns a minute ahead. A newer token in memory is simply handed over; an
+    // ageing one is refreshed (the listener above sends it). A fresh one that the server
+    // already has means the token lives under a minute: the refresh timer handles it.
+    if (api.token && api.token !== sentToken && api.tokenExpiresAt > expiresAt) {
+      handOver(api.token);
+    } else if (api.tokenAgeing) {
+      api.refresh().catch(() => undefined); // Offline: the socket reconnects later.
+    }
   });
   socket.on('connect', () => handlers.connected());
+  socket.on('disconnect', (reason) => {
+    // The server closed it (a token expired while the phone slept): Socket.IO will not
+    // retry by itself, so refresh and connect again; the `connected` handler catches up.
+    if (reason !== 'io server disconnect') return;
+    api.refresh().then(
+      (token) => {
+        if (token) socket.connect();
+      },
+      () => setTimeout(() => socket.connect(), 5000),
+    );
+  });
   socket.on('connect_error', () => {
     // A refused handshake is most often an expired token: refresh, then let it retry.
     api.refresh().then(
@@ -59,6 +85,7 @@ export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () 
   });
 
   return () => {
+    stopListening();
     socket.removeAllListeners();
     socket.disconnect();
   };
