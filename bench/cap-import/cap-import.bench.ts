@@ -1,7 +1,7 @@
 /**
  * CAP import benchmark: a seeded ~1 MB CAP 1.2 message with 24 areas of 2,000-point polygons.
  * Prints milliseconds per import (decode, XML, validation, model) and the ratio against bare
- * XML parsing of the same bytes: fast-xml-parser when it is installed, otherwise our own
+ * XML parsing of the same bytes: fast-xml-parser alone, or, were it missing, our reader alone
  * reader alone (building the element tree without any CAP work).
  *
  *   npx vitest bench --run bench/cap-import

@@ -1,25 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { type CapAlert, type CapRefusal, exportCap, parseCap } from '@tocsin/cap';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
+import { capDir, readCapSchema, readSample, samplesPresent } from '../support/cap-samples';
 
 /**
  * Conformance against the shared public samples (../shared/samples, described in its
  * SOURCES.md). The samples are not part of this repository; without them this file is skipped
  * and libs/cap's own fixtures still cover every rule.
  */
-const repoRoot = path.resolve(__dirname, '../..');
-// Beside the repository; a git worktree one level deeper (wt/<name>) looks one level higher.
-const samplesDir =
-  [
-    process.env.CAP_SAMPLES_DIR,
-    path.resolve(repoRoot, '../shared/samples'),
-    path.resolve(repoRoot, '../../shared/samples'),
-  ].find((dir): dir is string => dir !== undefined && existsSync(dir)) ??
-  path.resolve(repoRoot, '../shared/samples');
-const capDir = path.join(samplesDir, 'cap');
-const present = existsSync(capDir);
+const present = samplesPresent;
 if (!present) console.warn(`CAP conformance skipped: ${capDir} not found`);
 
 /** file: msgType, infos, languages, polygons, circles, geocodes, references, version, signed */
@@ -96,7 +86,7 @@ const REFUSED: Record<string, [CapRefusal, RegExp[]]> = {
 };
 
 function read(name: string): Buffer {
-  return readFileSync(path.join(capDir, `${name}.xml`));
+  return readSample(name);
 }
 
 function parsed(name: string): CapAlert {
@@ -170,7 +160,7 @@ function exported(alert: CapAlert): CapAlert {
   });
 
   it('exports every valid sample to XML the OASIS CAP 1.2 schema accepts', async () => {
-    const xsd = readFileSync(path.join(samplesDir, 'schema', 'cap12.xsd'), 'utf8');
+    const xsd = readCapSchema();
     const xml = Object.keys(VALID).map((name) => ({
       fileName: `${name}.xml`,
       contents: exportCap(parsed(name)),

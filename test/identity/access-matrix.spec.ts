@@ -62,7 +62,10 @@ const hidden = (allowed: number, deniedInA: number) => (c: Caller) =>
 const unique = () => randomBytes(4).toString('hex');
 
 async function call(w: World, token: string, method: string, path: string, body?: unknown) {
-  return request(`${w.api.url}${path}`, { method, token, body });
+  // CAP is XML: POST /api/cap takes the body as a CAP document.
+  const headers = path === '/api/cap' ? { 'content-type': 'application/cap+xml' } : undefined;
+
+  return request(`${w.api.url}${path}`, { method, token, body, headers });
 }
 
 async function asAdmin(w: World, method: string, path: string, body?: unknown) {
@@ -262,6 +265,52 @@ const ROUTES: RouteCase[] = [
     path: () => '/api/groups/invitations',
     expected: (c) => (isAdmin(c) ? 200 : 403),
     check: (w, _c, body) => expect(body.every((i: any) => i.groupId !== w.groupA)).toBe(true),
+  },
+  {
+    name: 'GET /api/feeds/sources',
+    method: 'GET',
+    path: () => '/api/feeds/sources',
+    expected: (c) => (isAdmin(c) ? 200 : 403),
+    check: (_w, c, body) =>
+      expect(body.every((f: any) => f.agencyId === c.user.agencyId)).toBe(true),
+  },
+  {
+    name: 'POST /api/feeds/sources (a private address)',
+    method: 'POST',
+    path: () => '/api/feeds/sources',
+    body: () => ({ url: 'https://10.1.2.3/alerts.atom', kind: 'atom' }),
+    expected: (c) => (isAdmin(c) ? 400 : 403),
+  },
+  {
+    name: 'GET /api/feeds/sources/:unknown',
+    method: 'GET',
+    path: () => '/api/feeds/sources/00000000-0000-4000-8000-000000000000',
+    expected: (c) => (isAdmin(c) ? 404 : 403),
+  },
+  {
+    name: 'DELETE /api/feeds/sources/:unknown',
+    method: 'DELETE',
+    path: () => '/api/feeds/sources/00000000-0000-4000-8000-000000000000',
+    expected: (c) => (isAdmin(c) ? 404 : 403),
+  },
+  {
+    name: 'POST /api/cap (an invalid message)',
+    method: 'POST',
+    path: () => '/api/cap',
+    body: () => '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"/>',
+    expected: (c) => (['admin', 'dispatcher'].includes(c.role) ? 400 : 403),
+  },
+  {
+    name: 'GET /api/alerts/:unknown/cap',
+    method: 'GET',
+    path: () => '/api/alerts/00000000-0000-4000-8000-000000000000/cap',
+    expected: () => 404,
+  },
+  {
+    name: 'GET /api/feeds/public.atom',
+    method: 'GET',
+    path: () => '/api/feeds/public.atom',
+    expected: () => 200,
   },
   {
     name: 'GET /api/audit',

@@ -3,6 +3,7 @@ import { AlertsModule } from '@tocsin/alerts';
 import { AuditModule } from '@tocsin/audit';
 import { ConfigModule, type AppConfig } from '@tocsin/config';
 import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import { FeedsModule } from '@tocsin/feeds';
 import { GroupsModule } from '@tocsin/groups';
 import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
 import { JobsModule } from '@tocsin/jobs';
@@ -43,6 +44,7 @@ export class AppModule {
         }),
         PushModule,
         AlertsModule,
+        FeedsModule,
         MessagingModule,
       ],
       providers: [SessionSockets],

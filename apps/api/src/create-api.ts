@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CAP_IMPORT_ROUTE } from '@tocsin/alerts';
 import type { AppConfig } from '@tocsin/config';
 import type { DatabaseEndpoint } from '@tocsin/database';
 import { configureHttp } from '@tocsin/http';
@@ -28,6 +29,7 @@ export async function createApi(
     config,
     logger,
     version: APP_VERSION,
+    rawBodyRoutes: [CAP_IMPORT_ROUTE],
     imageSources: tiles ? [tiles] : [],
     connectSources: tiles ? [tiles] : [],
   });

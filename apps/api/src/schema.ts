@@ -1,6 +1,7 @@
 import { alertsMigrations } from '@tocsin/alerts';
 import { auditMigrations } from '@tocsin/audit';
 import { databaseMigrations } from '@tocsin/database';
+import { feedsMigrations } from '@tocsin/feeds';
 import { groupsMigrations } from '@tocsin/groups';
 import { identityMigrations } from '@tocsin/identity';
 import { messagingMigrations } from '@tocsin/messaging';
@@ -19,5 +20,6 @@ export const ALL_MIGRATIONS: Function[] = [
   ...groupsMigrations,
   ...pushMigrations,
   ...alertsMigrations,
+  ...feedsMigrations,
   ...messagingMigrations,
 ];

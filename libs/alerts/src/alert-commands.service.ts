@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditService } from '@tocsin/audit';
 import { DomainError } from '@tocsin/common';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import type { AlertView, TargetPreview, TargetReason } from '@tocsin/contracts';
@@ -8,9 +7,9 @@ import { GeometryChecker, parseAreas } from '@tocsin/geo';
 import type { Principal } from '@tocsin/http';
 import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
+import { AlertEventRecorder } from './alert-event-recorder';
 import { alertPolicy, notFound } from './alert-policy';
-import { alertState, toAlertView, type AlertRecord } from './alert-record';
+import { alertState, type AlertRecord } from './alert-record';
 import { AlertsRepository } from './alerts.repository';
 import type { CreateAlertDto } from './dto/create-alert.dto';
 import type { UpdateAlertDto } from './dto/update-alert.dto';
@@ -36,7 +35,7 @@ export class AlertCommandsService {
     private readonly recipients: RecipientsRepository,
     private readonly geometry: GeometryChecker,
     private readonly outbox: OutboxService,
-    private readonly audit: AuditService,
+    private readonly recorder: AlertEventRecorder,
     private readonly escalation: EscalationService,
   ) {}
 
@@ -173,7 +172,7 @@ export class AlertCommandsService {
   }
 
   /** Appends the replay event, the audit record and the outbox row for the alert's new seq. */
-  private async recordEvent(
+  private recordEvent(
     manager: EntityManager,
     principal: Principal,
     id: string,
@@ -181,21 +180,7 @@ export class AlertCommandsService {
     auditAction: string,
     auditData: Record<string, unknown>,
   ): Promise<{ alert: AlertView; entry: OutboxEntry }> {
-    const record = (await this.alerts.findById(manager, id)) as AlertRecord;
-    const alert = toAlertView(record);
-    await this.alerts.appendEvent(manager, id, record.seq, eventName, alert);
-    await this.audit.record(manager, {
-      agencyId: principal.agencyId,
-      actorId: principal.userId,
-      action: auditAction,
-      targetType: 'alert',
-      targetId: id,
-      data: { ...auditData, seq: record.seq, headline: record.headline },
-    });
-    const message: AlertEventMessage = { alertId: id, seq: record.seq };
-    const entry = await this.outbox.add(manager, ALERT_EVENT_TOPIC, message);
-
-    return { alert, entry };
+    return this.recorder.record(manager, principal, id, eventName, auditAction, auditData);
   }
 
   private async loadForChange(manager: EntityManager, principal: Principal, id: string) {

@@ -10,8 +10,10 @@ import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
 import { AlertsRepository } from './alerts.repository';
 import { RecipientsRepository } from './recipients.repository';
 
-/** How long a socket has to acknowledge an alert event before it counts as not delivered. */
+/** How long a socket has to acknowledge a catch-up event before it counts as not delivered. */
 const ACK_TIMEOUT_MS = 30_000;
+/** The server-side event by which one process asks the others to deliver an alert event. */
+const NODE_DELIVER_EVENT = 'tocsin:alert.deliver';
 /** Acknowledgements are written in batches: one UPDATE for many sockets. */
 const ACK_FLUSH_MS = 50;
 
@@ -38,6 +40,11 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.outbox.on(ALERT_EVENT_TOPIC, (payload) => this.deliver(payload as AlertEventMessage));
+    this.realtime.onNodeEvent(NODE_DELIVER_EVENT, (payload) => {
+      this.deliverForOtherNode(payload as AlertEventMessage).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'could not deliver an alert handed over by another node'),
+      );
+    });
     this.hooks.onConnected('alerts.catch-up', (socket, principal) =>
       this.catchUp(socket, principal),
     );
@@ -54,27 +61,53 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     this.flushTimer ??= setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
   }
 
+  /** The outbox handler: sockets on every process, staff, then every recipient's devices. */
   private async deliver(message: AlertEventMessage): Promise<void> {
-    const manager = this.dataSource.manager;
-    const event = await this.alerts.event(manager, message.alertId, message.seq);
+    const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
     if (!event) return;
-    const payload = event.payload as { agencyId: string };
     const joined = await this.recipientsWithJoin(message.alertId, message.userIds);
 
-    for (const { userId, joinedSeq } of joined) {
-      // For someone who became a recipient with this event, it is a new alert.
-      const name = joinedSeq === message.seq && message.seq > 1 ? 'alert.created' : event.name;
-      this.realtime.emitToUserWithAck(userId, name, event.payload, ACK_TIMEOUT_MS, () =>
-        this.acknowledge(message.alertId, userId, message.seq),
-      );
-    }
+    this.realtime.toOtherNodes(NODE_DELIVER_EVENT, message);
+    this.deliverToSockets(message, event, joined);
     if (!message.userIds) {
-      this.realtime.emitToRoom(rooms.agencyStaff(payload.agencyId), event.name, event.payload, {
+      const { agencyId } = event.payload as { agencyId: string };
+      this.realtime.emitToRoom(rooms.agencyStaff(agencyId), event.name, event.payload, {
         except: joined.map(({ userId }) => rooms.user(userId)),
       });
     }
 
     await this.pushToDevices(message, event.name, event.payload as AlertView, joined);
+  }
+
+  /** Another process committed an alert event: its recipients connected here get it too. */
+  private async deliverForOtherNode(message: AlertEventMessage): Promise<void> {
+    const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
+    if (!event) return;
+    const joined = await this.recipientsWithJoin(message.alertId, message.userIds);
+    this.deliverToSockets(message, event, joined);
+  }
+
+  /**
+   * One encoded broadcast per event name: people who became recipients with this event get
+   * it as `alert.created` (to them it is a new alert), everyone else under its own name.
+   */
+  private deliverToSockets(
+    message: AlertEventMessage,
+    event: { name: string; payload: unknown },
+    recipients: { userId: string; joinedSeq: number }[],
+  ): void {
+    const isNew = (r: { joinedSeq: number }) => r.joinedSeq === message.seq && message.seq > 1;
+    const groups = new Map<string, string[]>();
+    for (const recipient of recipients) {
+      const name = isNew(recipient) ? 'alert.created' : event.name;
+      groups.set(name, [...(groups.get(name) ?? []), recipient.userId]);
+    }
+
+    for (const [name, userIds] of groups) {
+      this.realtime.deliverWithAcks(userIds, name, event.payload, (userId) =>
+        this.acknowledge(message.alertId, userId, message.seq),
+      );
+    }
   }
 
   /** Every recipient's devices ring, even with the app closed; an update replaces its push. */

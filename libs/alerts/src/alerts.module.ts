@@ -4,11 +4,17 @@ import { GeoModule } from '@tocsin/geo';
 import { PushModule } from '@tocsin/push';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
+import { AlertEventRecorder } from './alert-event-recorder';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertResponsesService } from './alert-responses.service';
 import { AlertsController } from './alerts.controller';
 import { AlertsGateway } from './alerts.gateway';
 import { AlertsRepository } from './alerts.repository';
+import { CapExportService } from './cap/cap-export.service';
+import { CapImportService } from './cap/cap-import.service';
+import { CapController } from './cap/cap.controller';
+import { CapRepository } from './cap/cap.repository';
+import { PublicFeedController } from './cap/public-feed.controller';
 import { EscalationService } from './escalation.service';
 import { LocationsController } from './locations.controller';
 import { LocationsService } from './locations.service';
@@ -16,7 +22,7 @@ import { RecipientsRepository } from './recipients.repository';
 
 @Module({
   imports: [GeoModule, AuditModule, PushModule],
-  controllers: [AlertsController, LocationsController],
+  controllers: [AlertsController, LocationsController, CapController, PublicFeedController],
   providers: [
     AlertsRepository,
     RecipientsRepository,
@@ -27,7 +33,18 @@ import { RecipientsRepository } from './recipients.repository';
     LocationsService,
     EscalationService,
     AlertsGateway,
+    AlertEventRecorder,
+    CapRepository,
+    CapImportService,
+    CapExportService,
   ],
-  exports: [AlertCommandsService, AlertQueriesService, AlertsRepository, RecipientsRepository],
+  exports: [
+    AlertCommandsService,
+    AlertQueriesService,
+    AlertsRepository,
+    RecipientsRepository,
+    CapImportService,
+    CapExportService,
+  ],
 })
 export class AlertsModule {}

@@ -192,6 +192,22 @@ export class AlertsRepository {
   }
 }
 
+/** Active alerts of every agency with scope Public (never Draft): the public feed. */
+export async function listPublicActive(
+  manager: EntityManager,
+  limit: number,
+): Promise<AlertRecord[]> {
+  const rows = await manager.query(
+    `${SELECT_ALERT}
+      WHERE a.scope = 'Public' AND a.status <> 'Draft'
+        AND a.cancelled_at IS NULL AND a.expires > now()
+      ORDER BY a.sent DESC LIMIT $1`,
+    [limit],
+  );
+
+  return rows.map(toRecord);
+}
+
 /** A viewport with west > east crosses the antimeridian: it is two boxes. */
 function bboxCondition(last: number): string {
   const [w, s, e, n] = [last - 3, last - 2, last - 1, last].map((i) => `$${i}`);

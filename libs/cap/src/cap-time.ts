@@ -1,7 +1,8 @@
+import { DateTime } from 'luxon';
 import type { CapSourceVersion, CapTime } from './cap.types';
 
 /** CAP 1.2 date-time: seconds precision and an explicit numeric offset, never "Z". */
-const CAP_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([-+])(\d{2}):(\d{2})$/;
+const CAP_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/;
 const ZULU = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})Z$/;
 
 export type CapTimeResult = { time: CapTime } | { error: string };
@@ -20,28 +21,14 @@ export function parseCapTime(raw: string, version: CapSourceVersion): CapTimeRes
     }
     raw = `${zulu[1]}-00:00`;
   }
-  const match = CAP_TIME.exec(raw);
-  if (!match) return { error: describeBadTime(raw) };
-  const [year, month, day, hour, minute, second, sign, offH, offM] = match
-    .slice(1)
-    .map((part) => (part === '-' ? -1 : part === '+' ? 1 : Number(part))) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (!validFields(year, month, day, hour, minute, second, offH, offM)) {
+  if (!CAP_TIME.test(raw)) return { error: describeBadTime(raw) };
+  // Luxon checks the calendar (29 February, hour 24, offsets) and turns the time into an instant.
+  const parsed = DateTime.fromISO(raw, { setZone: true });
+  if (!parsed.isValid || Math.abs(parsed.offset) > 14 * 60) {
     return { error: `"${raw}" is not a real date and time` };
   }
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
-  const instant = new Date(local - sign * (offH * 60 + offM) * 60_000).toISOString();
 
-  return { time: { text: raw, instant } };
+  return { time: { text: raw, instant: parsed.toUTC().toISO() as string } };
 }
 
 function describeBadTime(raw: string): string {
@@ -52,35 +39,6 @@ function describeBadTime(raw: string): string {
   if (/T\d{2}:\d{2}:\d{2}$/.test(raw)) return `"${shown}" has no explicit offset such as -05:00`;
 
   return `"${shown}" is not a CAP date-time (YYYY-MM-DDThh:mm:ss+hh:mm)`;
-}
-
-function validFields(...f: number[]): boolean {
-  const [year, month, day, hour, minute, second, offH, offM] = f as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate();
-  const leapOk = month !== 2 || day < 29 || new Date(Date.UTC(year, 1, 29)).getUTCDate() === 29;
-
-  return (
-    year >= 1900 &&
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth &&
-    leapOk &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offH <= 14 &&
-    offM <= 59
-  );
 }
 
 /**

@@ -5,23 +5,34 @@
  * absent).
  */
 
-export const CAP_STATUSES = ['Actual', 'Exercise', 'System', 'Test', 'Draft'] as const;
-export const CAP_MSG_TYPES = ['Alert', 'Update', 'Cancel', 'Ack', 'Error'] as const;
-export const CAP_SCOPES = ['Public', 'Restricted', 'Private'] as const;
-export const CAP_CATEGORIES = [
-  'Geo',
-  'Met',
-  'Safety',
-  'Security',
-  'Rescue',
-  'Fire',
-  'Health',
-  'Env',
-  'Transport',
-  'Infra',
-  'CBRNE',
-  'Other',
-] as const;
+import type {
+  CapCategory,
+  CapCertainty,
+  CapMsgType,
+  CapScope,
+  CapSeverity,
+  CapStatus,
+  CapUrgency,
+} from '@tocsin/contracts';
+
+// The enumerations are shared with the alerts API and the PWA; they live in the contracts.
+export {
+  CAP_CATEGORIES,
+  CAP_CERTAINTIES,
+  CAP_MSG_TYPES,
+  CAP_SCOPES,
+  CAP_SEVERITIES,
+  CAP_STATUSES,
+  CAP_URGENCIES,
+  type CapCategory,
+  type CapCertainty,
+  type CapMsgType,
+  type CapScope,
+  type CapSeverity,
+  type CapStatus,
+  type CapUrgency,
+} from '@tocsin/contracts';
+
 export const CAP_RESPONSE_TYPES = [
   'Shelter',
   'Evacuate',
@@ -33,18 +44,7 @@ export const CAP_RESPONSE_TYPES = [
   'AllClear',
   'None',
 ] as const;
-export const CAP_URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknown'] as const;
-export const CAP_SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
-export const CAP_CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'] as const;
-
-export type CapStatus = (typeof CAP_STATUSES)[number];
-export type CapMsgType = (typeof CAP_MSG_TYPES)[number];
-export type CapScope = (typeof CAP_SCOPES)[number];
-export type CapCategory = (typeof CAP_CATEGORIES)[number];
 export type CapResponseType = (typeof CAP_RESPONSE_TYPES)[number];
-export type CapUrgency = (typeof CAP_URGENCIES)[number];
-export type CapSeverity = (typeof CAP_SEVERITIES)[number];
-export type CapCertainty = (typeof CAP_CERTAINTIES)[number];
 
 /** The CAP version the message arrived in; the model itself is always CAP 1.2. */
 export type CapSourceVersion = '1.2' | '1.1';

@@ -24,6 +24,7 @@ export interface AppConfig {
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
   /** The map tiles the PWA shows: an XYZ URL template and its attribution (plain text). */
   map: { tileUrl: string; tileAttribution: string };
+  cap: CapConfig;
   /** How often the chat retention job runs. */
   messaging: { retentionIntervalMinutes: number };
   /** Named crash points that tests switch on; always empty in production. */
@@ -45,6 +46,18 @@ export interface IdentityConfig {
   refreshTokenTtlDays: number;
   invitationTtlHours: number;
   loginThrottle: { perAccount: number; perAddress: number; windowSeconds: number };
+}
+
+export interface CapConfig {
+  /** How long a Cancel whose original is unknown waits for that original. */
+  pendingCancelMinutes: number;
+  feeds: {
+    /** FEED_ALLOWED_HOSTS: hosts fetched even over http or at private addresses (tests). */
+    allowedHosts: string[];
+    timeoutMs: number;
+    /** Longest pause between polls of a failing feed. */
+    maxBackoffMinutes: number;
+  };
 }
 
 export interface PushConfig {
@@ -116,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
     map: { tileUrl: raw.TILE_URL, tileAttribution: raw.TILE_ATTRIBUTION },
+    cap: {
+      pendingCancelMinutes: raw.CAP_PENDING_CANCEL_MINUTES,
+      feeds: {
+        allowedHosts: raw.FEED_ALLOWED_HOSTS,
+        timeoutMs: raw.FEED_TIMEOUT_MS,
+        maxBackoffMinutes: raw.FEED_MAX_BACKOFF_MINUTES,
+      },
+    },
     messaging: { retentionIntervalMinutes: raw.MESSAGE_RETENTION_INTERVAL_MINUTES },
     failpoints: raw.TOCSIN_FAILPOINTS,
     push: pushConfig(raw),

@@ -113,6 +113,11 @@ export const envSchema = z
     LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
     MESSAGE_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
 
+    CAP_PENDING_CANCEL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+    FEED_ALLOWED_HOSTS: commaList,
+    FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    FEED_MAX_BACKOFF_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+
     /** Fault injection for crash tests; refused in production. */
     TOCSIN_FAILPOINTS: commaList,
 

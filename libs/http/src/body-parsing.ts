@@ -8,6 +8,8 @@ export interface RawBodyRoute {
   path: RegExp;
   types: string[];
   limit: string;
+  /** `buffer` keeps the bytes (a document that names its own encoding); `text` by default. */
+  as?: 'text' | 'buffer';
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -37,7 +39,9 @@ export function installBodyParsing(
       return sendError(error, req, res, logger);
     }
     const parser = route
-      ? express.text({ type: route.types, limit: route.limit })
+      ? route.as === 'buffer'
+        ? express.raw({ type: route.types, limit: route.limit })
+        : express.text({ type: route.types, limit: route.limit })
       : express.json({ type: JSON_TYPES, limit: jsonLimit, strict: true });
 
     parser(req, res, (error?: unknown) => {

@@ -38,6 +38,11 @@ export class RealtimeGateway
   @WebSocketServer()
   server!: Server;
 
+  /** True when events are shared with other processes through Redis. */
+  get distributed(): boolean {
+    return this.adapterClients.length > 0;
+  }
+
   constructor(
     @Inject(SOCKET_AUTHENTICATOR) private readonly authenticator: SocketAuthenticator,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PacketType } from 'socket.io-parser';
 import { RealtimeGateway } from './realtime.gateway';
 import { rooms } from './socket-principal';
 
@@ -21,22 +22,49 @@ export class RealtimeService {
   }
 
   /**
-   * Sends to every socket of one user and calls `onAck` once when at least one of them
-   * acknowledges within `timeoutMs`. Nothing is called when the user has no socket.
+   * Sends one event to the sockets of many users on this process, encoded once, and calls
+   * `onAck(userId)` the first time one of a user's sockets acknowledges it. This is the alert
+   * fan-out's hot path: a per-user emit would encode and frame the payload once per user.
+   * Other processes deliver to their own sockets (see {@link toOtherNodes}).
    */
-  emitToUserWithAck(
-    userId: string,
+  deliverWithAcks(
+    userIds: string[],
     event: string,
     payload: unknown,
-    timeoutMs: number,
-    onAck: () => void,
+    onAck: (userId: string) => void,
   ): void {
-    this.gateway.server
-      .to(rooms.user(userId))
-      .timeout(timeoutMs)
-      .emit(event, payload, (_error: unknown, responses: unknown[]) => {
-        if (Array.isArray(responses) && responses.length > 0) onAck();
-      });
+    if (userIds.length === 0) return;
+    const acked = new Set<string>();
+    const packet = { type: PacketType.EVENT, data: [event, payload] };
+    const options = { rooms: new Set(userIds.map(rooms.user)), flags: { local: true } };
+
+    // Socket.IO calls a broadcast's ack with `this` bound to the socket that answered.
+    this.gateway.server.of('/').adapter.broadcastWithAck(
+      packet,
+      options,
+      () => undefined,
+      function (this: { data?: { principal?: { userId?: string } } }) {
+        const userId = this?.data?.principal?.userId;
+        if (!userId || acked.has(userId)) return;
+        acked.add(userId);
+        onAck(userId);
+      },
+    );
+  }
+
+  /** Whether events must also be handed to other API processes (Redis configured). */
+  get distributed(): boolean {
+    return this.gateway.distributed;
+  }
+
+  /** Hands an event to the other API processes (no-op on one process). */
+  toOtherNodes(event: string, payload: unknown): void {
+    if (this.gateway.distributed) this.gateway.server.serverSideEmit(event, payload);
+  }
+
+  /** Handles an event another process handed over with {@link toOtherNodes}. */
+  onNodeEvent(event: string, handler: (payload: unknown) => void): void {
+    this.gateway.server.on(event as 'connection', handler as () => void);
   }
 
   joinRoom(userIds: string[], room: string): void {

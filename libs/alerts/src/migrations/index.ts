@@ -1,3 +1,4 @@
 import { CreateAlerts1764780300000 } from './1764780300000-CreateAlerts';
+import { CapInterop1764780400000 } from './1764780400000-CapInterop';
 
-export const alertsMigrations = [CreateAlerts1764780300000];
+export const alertsMigrations = [CreateAlerts1764780300000, CapInterop1764780400000];

@@ -60,6 +60,26 @@ describe('readXml', () => {
     expect(Object.getPrototypeOf(root)).toBe(Object.prototype);
   });
 
+  it('keeps hostile attribute names and self-closing hostile elements as plain data', () => {
+    const root = readXml(
+      '<a __proto__="x" constructor="y"><prototype/><__proto__ polluted="yes"/></a>',
+    );
+
+    expect(root.attributes.map((a) => [a.name, a.value])).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    expect(root.children.map((c) => c.local)).toEqual(['prototype', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('matches by namespace URI: the same prefix bound elsewhere is another namespace', () => {
+    const root = readXml('<cap:alert xmlns:cap="urn:not-cap"><cap:b/></cap:alert>');
+
+    expect(root.ns).toBe('urn:not-cap');
+    expect(root.children[0]!.ns).toBe('urn:not-cap');
+  });
+
   it.each([
     ['<a><b></a>', /<\/a> closes <b>/],
     ['<a/><b/>', /second root/],
