@@ -200,14 +200,18 @@ describe('PWA: alerts end to end', () => {
     await responder.goto(api.url);
     await responder.getByRole('button', { name: 'Log out' }).click();
     await responder.getByRole('button', { name: 'Sign in' }).waitFor();
-    const left = await responder.evaluate(async () => ({
-      session: localStorage.getItem('tocsin.session'),
-      // workbox-expiration (the tile cache's bookkeeping) holds nothing about the user.
-      databases: (await indexedDB.databases())
-        .map((db) => db.name)
-        .filter((name) => name !== 'workbox-expiration'),
-    }));
-    expect(left).toEqual({ session: null, databases: [] });
+    const left = () =>
+      responder.evaluate(async () => ({
+        session: localStorage.getItem('tocsin.session'),
+        // workbox-expiration (the tile cache's bookkeeping) holds nothing about the user.
+        databases: (await indexedDB.databases())
+          .map((db) => db.name)
+          .filter((name) => name !== 'workbox-expiration'),
+      }));
+    await expect.poll(left).toEqual({ session: null, databases: [] });
+    // And it stays gone: nothing still running writes it back.
+    await responder.waitForTimeout(1000);
+    expect(await left()).toEqual({ session: null, databases: [] });
     expect(csp).toEqual([]);
   }, 60_000);
 });

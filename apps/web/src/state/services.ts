@@ -3,6 +3,7 @@ import { chatEndpoints } from '../api/chat-api';
 import { endpoints, type Endpoints } from '../api/endpoints';
 import type { ApiClient } from '../api/http';
 import { connectRealtime } from '../realtime/socket';
+import { lockDb } from '../storage/idb';
 import { AlertsModel } from './alerts-model';
 import { ChatModel } from './chat-model';
 import { OutboxSender } from './outbox-sender';
@@ -23,6 +24,7 @@ export const SENDER_ROLES: ReadonlyArray<MeView['role']> = ['admin', 'dispatcher
 
 /** Everything a signed-in session runs: models, the outbox and the live connection. */
 export function startServices(api: ApiClient, me: MeView): Services {
+  lockDb(false);
   const ep = endpoints(api);
   const chatEp = chatEndpoints(api);
   // The models call `flush` only after start, when `outbox` below exists.

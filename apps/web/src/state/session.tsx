@@ -65,12 +65,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     const ep = endpoints(api);
+    // Stop the socket, outbox and models first, so nothing writes while the device is cleared.
+    services?.stop();
     await unsubscribePush(ep);
     await ep.logout().catch(() => undefined);
     api.forget();
     await clearDevice();
     setMe(null);
-  }, [api]);
+  }, [api, services]);
 
   const value = useMemo(
     () => ({ signedIn: me !== null, services, login, logout }),

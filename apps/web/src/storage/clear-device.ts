@@ -1,4 +1,4 @@
-import { closeDb, DB_NAME } from './idb';
+import { closeDb, DB_NAME, lockDb } from './idb';
 import { clearSession } from './session-storage';
 
 /** Cache Storage caches that hold nothing about the user (map tiles) and survive logout. */
@@ -10,6 +10,7 @@ const KEPT_CACHES = /^(workbox-precache|tocsin-tiles)/;
  */
 export async function clearDevice(): Promise<void> {
   clearSession();
+  lockDb(true);
   closeDb();
   await new Promise<void>((resolve) => {
     const request = indexedDB.deleteDatabase(DB_NAME);

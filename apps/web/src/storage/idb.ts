@@ -14,8 +14,15 @@ const VERSION = 1;
 export type StoreName = 'alerts' | 'meta' | 'outbox' | 'conversations' | 'messages';
 
 let opening: Promise<IDBDatabase> | null = null;
+/** Set between logout and the next sign-in: a late write must not recreate the database. */
+let locked = false;
+
+export function lockDb(value: boolean): void {
+  locked = value;
+}
 
 export function openDb(): Promise<IDBDatabase> {
+  if (locked) return Promise.reject(new Error('signed out: device storage is closed'));
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, VERSION);
     request.onupgradeneeded = () => {
