@@ -67,7 +67,8 @@ export class AlertsModel {
   /** An alert from a socket event or a fetch: kept when it is not older than what we have. */
   upsert(alert: AlertView): void {
     this.store.update((state) => ({ ...state, list: mergeList(state.list, [alert]) }));
-    void saveAlert(alert);
+    // After logout the storage is locked: the copy on screen is all that is wanted then.
+    saveAlert(alert).catch(() => undefined);
   }
 
   setTally(alertId: string, tally: ResponseTally): void {

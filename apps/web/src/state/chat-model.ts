@@ -152,10 +152,11 @@ export class ChatModel {
 
   private setMessages(id: string, lines: ChatLine[]): void {
     this.store.update((state) => ({ ...state, messages: { ...state.messages, [id]: lines } }));
-    void saveMessages(
+    // After logout the storage is locked: the copy on screen is all that is wanted then.
+    saveMessages(
       id,
       lines.filter((line): line is MessageView => line.seq !== null),
-    );
+    ).catch(() => undefined);
   }
 }
 
