@@ -13,6 +13,7 @@ import { OutboxModule } from '@tocsin/outbox';
 import { PushModule } from '@tocsin/push';
 import { RealtimeModule } from '@tocsin/realtime';
 import { RedisModule } from '@tocsin/redis';
+import { ClientConfigModule } from './client-config/client-config.module';
 import { HealthModule } from './health/health.module';
 import { ALL_MIGRATIONS } from './schema';
 import { SessionSockets } from './session-sockets';
@@ -32,6 +33,7 @@ export class AppModule {
         }),
         RedisModule.forRoot(config.redis?.url),
         HealthModule,
+        ClientConfigModule,
         JobsModule,
         OutboxModule,
         AuditModule,

@@ -8,6 +8,7 @@ import { LiveHelpCors } from '@tocsin/livehelp';
 import { PinoNestLogger } from '@tocsin/logging';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { tileSource } from './client-config/tile-origin';
 import { APP_VERSION } from './version';
 
 /**
@@ -23,12 +24,16 @@ export async function createApi(
     AppModule.forRoot(config, endpoint),
     { bodyParser: false, logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  // The map's tiles are images on the page and fetches in the service worker.
+  const tiles = tileSource(config.map.tileUrl);
   configureHttp(app, {
     config,
     logger,
     version: APP_VERSION,
     rawBodyRoutes: [CAP_IMPORT_ROUTE],
     beforeCors: [app.get(LiveHelpCors).middleware()],
+    imageSources: tiles ? [tiles] : [],
+    connectSources: tiles ? [tiles] : [],
   });
 
   return app;

@@ -22,6 +22,8 @@ export interface AppConfig {
   dataDir: string;
   redis: { url: string } | undefined;
   alerts: { defaultTtlMinutes: number; locationMaxAgeMinutes: number };
+  /** The map tiles the PWA shows: an XYZ URL template and its attribution (plain text). */
+  map: { tileUrl: string; tileAttribution: string };
   cap: CapConfig;
   /** How often the chat retention job runs. */
   messaging: { retentionIntervalMinutes: number };
@@ -139,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       defaultTtlMinutes: raw.ALERT_DEFAULT_TTL_MINUTES,
       locationMaxAgeMinutes: raw.LOCATION_MAX_AGE_MINUTES,
     },
+    map: { tileUrl: raw.TILE_URL, tileAttribution: raw.TILE_ATTRIBUTION },
     cap: {
       pendingCancelMinutes: raw.CAP_PENDING_CANCEL_MINUTES,
       feeds: {

@@ -76,6 +76,14 @@ export const envSchema = z
       .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 100kb or 1mb')
       .default('1mb'),
     WEB_DIST_DIR: optionalText,
+    TILE_URL: z
+      .string()
+      .trim()
+      .refine((value) => /^https?:\/\/[^\s]+\{z\}[^\s]*$/.test(value), {
+        message: 'expected an http(s) XYZ URL template with {z}, {x} and {y}',
+      })
+      .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    TILE_ATTRIBUTION: z.string().trim().min(1).max(300).default('© OpenStreetMap contributors'),
 
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -19,6 +19,8 @@ export interface HttpSetup {
   imageSources?: string[];
   /** Middleware that answers CORS for some routes itself, ahead of the API-wide CORS. */
   beforeCors?: express.RequestHandler[];
+  /** Extra fetch targets (connect-src), such as the tile server the service worker caches. */
+  connectSources?: string[];
 }
 
 /**
@@ -38,7 +40,7 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
       contentSecurityPolicy: {
         directives: {
           'img-src': ["'self'", 'data:', 'blob:', ...(setup.imageSources ?? [])],
-          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'connect-src': ["'self'", 'ws:', 'wss:', ...(setup.connectSources ?? [])],
           'worker-src': ["'self'"],
         },
       },

@@ -1,0 +1,42 @@
+import type { AlertView } from '@tocsin/contracts';
+import { useState } from 'react';
+import { navigate } from '../lib/router';
+import { notices } from '../state/notices';
+import { useServices } from '../state/session';
+
+/** Update (in the composer) or cancel, with a confirmation step for cancelling. */
+export function DispatcherActions({ alert }: { alert: AlertView }) {
+  const { endpoints, alerts } = useServices();
+  const [confirming, setConfirming] = useState(false);
+
+  const cancel = async () => {
+    try {
+      alerts.upsert(await endpoints.cancel(alert.id));
+    } catch (error) {
+      notices.push(`Not cancelled: ${error instanceof Error ? error.message : 'error'}`);
+    }
+    setConfirming(false);
+  };
+
+  return (
+    <section className="dispatcher-actions" aria-label="Dispatcher actions">
+      <button type="button" onClick={() => navigate(`/compose/${alert.id}`)}>
+        Update alert
+      </button>
+      {confirming ? (
+        <>
+          <button type="button" className="danger" onClick={() => void cancel()}>
+            Yes, cancel this alert
+          </button>
+          <button type="button" className="ghost" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </>
+      ) : (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          Cancel alert
+        </button>
+      )}
+    </section>
+  );
+}
