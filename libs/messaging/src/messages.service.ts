@@ -79,7 +79,8 @@ export class MessagesService {
         entry: outboxEntry,
       };
     });
-    if (entry) await this.outbox.dispatch([entry]);
+    // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
+    if (entry) this.outbox.dispatchInBackground([entry]);
 
     return message;
   }

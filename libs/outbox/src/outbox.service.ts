@@ -54,6 +54,16 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     await this.deliver(claimed);
   }
 
+  /**
+   * Starts handing committed entries to their handlers without waiting: the caller answers its
+   * client at the commit. A failure is logged; the row stays and the sweep delivers it.
+   */
+  dispatchInBackground(entries: OutboxEntry[]): void {
+    this.dispatch(entries).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'outbox dispatch failed; the sweep will retry'),
+    );
+  }
+
   /** Recovers before the server listens, so a reconnecting client never races the sweep. */
   async onApplicationBootstrap(): Promise<void> {
     await this.sweep();
