@@ -42,6 +42,8 @@ interface Case {
 }
 
 const ownA = (c: Caller) => c.agency === 'A';
+/** Which agency each user belongs to, to check that lists never cross agencies. */
+const agencyOf = new Map<string, Agency>();
 const sender = (c: Caller) => c.role === 'admin' || c.role === 'dispatcher';
 const staff = (c: Caller) => c.role !== 'responder';
 
@@ -128,6 +130,21 @@ const CASES: Case[] = [
     expected: () => 200,
   },
   {
+    name: 'GET /api/responders/positions (own agency only)',
+    run: async (w, c) => {
+      const { status, body } = await request(`${w.api.url}/api/responders/positions`, {
+        token: c.user.accessToken,
+      });
+      if (status !== 200) return status;
+      const foreign = (body as { userId: string }[]).filter(
+        (p) => agencyOf.get(p.userId) !== c.agency,
+      );
+
+      return foreign.length > 0 || (body as unknown[]).length === 0 ? 418 : 200;
+    },
+    expected: (c) => (staff(c) ? 200 : 403),
+  },
+  {
     name: 'socket alert.respond',
     run: (w, c) => socketCall(w, c, 'alert.respond', { alertId: w.alertA, status: 'on_scene' }),
     expected: (c) => (!ownA(c) ? 404 : c.standing === 'recipient' ? 200 : 403),
@@ -162,6 +179,8 @@ describe('alerts access-control matrix', () => {
           body: { userId: member.id },
         });
         callers.push({ agency, role, standing: 'recipient', user: member });
+        agencyOf.set(member.id, agency);
+        agencyOf.set(created.users[role].id, agency);
         callers.push({ agency, role, standing: 'bystander', user: created.users[role] });
       }
       if (agency === 'A') {

@@ -127,6 +127,28 @@ describe('PWA: alerts end to end', () => {
     await screenshot(dispatcher, 'dispatcher-tally');
   }, 180_000);
 
+  it('shows dispatchers where their responders are, and responders not', async () => {
+    const reported = await request(`${api.url}/api/me/location`, {
+      method: 'PUT',
+      token: agency.users.responder.accessToken,
+      body: { lat: 45.75, lon: 4.84, accuracy: 10 },
+    });
+    expect(reported.status).toBe(200);
+
+    // Pages of their own, so the other tests' pages stay where they are.
+    const staff = (await newContext(browser, DESKTOP)).page;
+    const field = (await newContext(browser)).page;
+    const { dispatcher: d, responder: r } = agency.users;
+    await loginInBrowser(staff, api.url, d.email, d.password);
+    await loginInBrowser(field, api.url, r.email, r.password);
+
+    await expect.poll(() => staff.locator('path.responder-position').count()).toBe(1);
+    await field.locator('.alert-item').first().waitFor();
+    expect(await field.locator('path.responder-position').count()).toBe(0);
+    await staff.context().close();
+    await field.context().close();
+  }, 60_000);
+
   it('offline, a reload still shows the last alerts; answers made offline are sent in order when back', async () => {
     const context = responder.context();
     await context.setOffline(true);

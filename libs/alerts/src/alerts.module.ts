@@ -16,13 +16,19 @@ import { CapController } from './cap/cap.controller';
 import { CapRepository } from './cap/cap.repository';
 import { PublicFeedController } from './cap/public-feed.controller';
 import { EscalationService } from './escalation.service';
-import { LocationsController } from './locations.controller';
+import { LocationsController, ResponderPositionsController } from './locations.controller';
 import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
   imports: [GeoModule, AuditModule, PushModule],
-  controllers: [AlertsController, LocationsController, CapController, PublicFeedController],
+  controllers: [
+    AlertsController,
+    LocationsController,
+    ResponderPositionsController,
+    CapController,
+    PublicFeedController,
+  ],
   providers: [
     AlertsRepository,
     RecipientsRepository,

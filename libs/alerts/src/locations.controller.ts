@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@tocsin/http';
 import { LocationDto } from './dto/location.dto';
@@ -27,5 +27,23 @@ export class LocationsController {
   @ApiOperation({ summary: 'Forget my position', description: 'Stops location targeting.' })
   async forget(@CurrentUser() principal: Principal): Promise<void> {
     await this.locations.forget(principal);
+  }
+}
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('responders/positions')
+export class ResponderPositionsController {
+  constructor(private readonly locations: LocationsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "Where the agency's people are",
+    description:
+      "Admins, dispatchers and observers: the last position of each of the agency's users who " +
+      'share theirs, younger than LOCATION_MAX_AGE_MINUTES. Others get 403.',
+  })
+  list(@CurrentUser() principal: Principal) {
+    return this.locations.positionsForStaff(principal);
   }
 }

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@tocsin/common';
+import { APP_CONFIG, type AppConfig } from '@tocsin/config';
+import type { ResponderPositionView } from '@tocsin/contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Principal } from '@tocsin/http';
 import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
@@ -14,6 +17,7 @@ import type { LocationDto } from './dto/location.dto';
 export class LocationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -59,6 +63,39 @@ export class LocationsService {
     await this.outbox.dispatch(entries);
 
     return { newAlerts: entries.length };
+  }
+
+  /**
+   * The fresh positions of the agency's users, for its admins, dispatchers and observers (the
+   * map of who is where). Positions older than the targeting age are left out.
+   */
+  async positionsForStaff(principal: Principal): Promise<ResponderPositionView[]> {
+    if (!['admin', 'dispatcher', 'observer'].includes(principal.role)) {
+      throw new DomainError(
+        'forbidden',
+        'location.staff_only',
+        "only the agency's staff see positions",
+      );
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT u.id, u.display_name, u.role, ST_Y(rl.position::geometry) AS lat,
+              ST_X(rl.position::geometry) AS lon, rl.accuracy_m, rl.reported_at
+         FROM responder_locations rl JOIN users u ON u.id = rl.user_id
+        WHERE u.agency_id = $1 AND u.disabled_at IS NULL
+          AND rl.reported_at > now() - make_interval(mins => $2)
+        ORDER BY u.display_name, u.id`,
+      [principal.agencyId, this.config.alerts.locationMaxAgeMinutes],
+    );
+
+    return rows.map((row) => ({
+      userId: row.id as string,
+      displayName: row.display_name as string,
+      role: row.role as string,
+      lat: row.lat as number,
+      lon: row.lon as number,
+      accuracy: row.accuracy_m as number,
+      reportedAt: (row.reported_at as Date).toISOString(),
+    }));
   }
 
   /** Forgets the user's position: they are no longer targeted by location. */

@@ -121,3 +121,14 @@ export interface TargetPreview {
   byReason: Record<TargetReason, number>;
   recipients: { userId: string; displayName: string; reasons: TargetReason[] }[];
 }
+
+/** A user's last reported position, as the agency's staff see it on the map. */
+export interface ResponderPositionView {
+  userId: string;
+  displayName: string;
+  role: string;
+  lat: number;
+  lon: number;
+  accuracy: number;
+  reportedAt: string;
+}

@@ -1,4 +1,5 @@
 import type {
+  ResponderPositionView,
   AlertView,
   GroupView,
   MeView,
@@ -73,6 +74,7 @@ export function endpoints(api: ApiClient) {
       api.request<{ tally: ResponseTally; recipients: RecipientView[] }>(
         `/api/alerts/${encodeURIComponent(id)}/recipients`,
       ),
+    responderPositions: () => api.request<ResponderPositionView[]>('/api/responders/positions'),
     reportLocation: (lat: number, lon: number, accuracy: number) =>
       api.request<unknown>('/api/me/location', { method: 'PUT', body: { lat, lon, accuracy } }),
     vapidKey: () => api.publicRequest<{ publicKey: string }>('/api/push/vapid-public-key'),

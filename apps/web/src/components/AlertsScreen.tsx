@@ -4,12 +4,14 @@ import { navigate } from '../lib/router';
 import { AlertAreasLayer } from '../map/AlertAreasLayer';
 import { MapView } from '../map/MapView';
 import { MyLocationControl } from '../map/MyLocationControl';
+import { ResponderPositionsLayer } from '../map/ResponderPositionsLayer';
+import { STAFF_ROLES } from '../state/services';
 import { useServices } from '../state/session';
 import { AlertInbox } from './AlertInbox';
 
 /** The home screen: the map of active alerts above the inbox. */
 export function AlertsScreen() {
-  const { alerts, endpoints } = useServices();
+  const { alerts, endpoints, me } = useServices();
   const { list } = useStore(alerts.store);
   // Memoised: the layer redraws only when the alerts change, not on every store update.
   const active = useMemo(() => list.filter((alert) => alert.state === 'active'), [list]);
@@ -21,8 +23,7 @@ export function AlertsScreen() {
       <MapView label="Map of active alerts" className="map-home">
         <AlertAreasLayer alerts={active} onOpen={open} fit="first" />
         <MyLocationControl endpoints={endpoints} />
-        {/* TODO: responders' positions for dispatchers, once the API lists them (libs/alerts
-            keeps the latest position per user but exposes no route to read them). */}
+        {STAFF_ROLES.includes(me.role) && <ResponderPositionsLayer endpoints={endpoints} />}
       </MapView>
       <AlertInbox />
     </div>
