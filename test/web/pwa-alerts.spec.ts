@@ -149,6 +149,39 @@ describe('PWA: alerts end to end', () => {
     await field.context().close();
   }, 60_000);
 
+  it('draws an alert whose area is a circle', async () => {
+    const sent = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: agency.users.dispatcher.accessToken,
+      body: {
+        event: 'Bridge closed',
+        headline: 'North bridge closed',
+        severity: 'Moderate',
+        urgency: 'Expected',
+        certainty: 'Observed',
+        areas: [{ areaDesc: 'North bridge', circle: { center: [4.84, 45.76], radiusMeters: 800 } }],
+      },
+    });
+    expect(sent.status).toBe(201);
+
+    const page = (await newContext(browser)).page;
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const { dispatcher: d } = agency.users;
+    await loginInBrowser(page, api.url, d.email, d.password);
+
+    await page.locator('.alert-item', { hasText: 'North bridge closed' }).waitFor();
+    await expect.poll(() => page.locator('path.alert-area').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    await request(`${api.url}/api/alerts/${sent.body.id}/cancel`, {
+      method: 'POST',
+      token: d.accessToken,
+      body: {},
+    });
+  }, 60_000);
+
   it('offline, a reload still shows the last alerts; answers made offline are sent in order when back', async () => {
     const context = responder.context();
     await context.setOffline(true);

@@ -27,9 +27,19 @@ export function alertAreaLayers(alert: AlertView): Layer[] {
   return layers;
 }
 
+/**
+ * The box around an alert's layers, before they are on a map. A circle's own `getBounds`
+ * needs a map to project its radius, so its box is taken from its centre and radius instead.
+ */
 export function boundsOf(layers: Layer[]): LatLngBounds | null {
-  const group = L.featureGroup(layers);
-  const bounds = group.getBounds();
+  const bounds = L.latLngBounds([]);
+  for (const layer of layers) {
+    if (layer instanceof L.Circle) {
+      bounds.extend(layer.getLatLng().toBounds(layer.getRadius() * 2));
+    } else if (layer instanceof L.FeatureGroup) {
+      bounds.extend(layer.getBounds());
+    }
+  }
 
   return bounds.isValid() ? bounds : null;
 }
