@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import { parseCap } from '@tocsin/cap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
@@ -138,6 +139,10 @@ describe('CAP export, the public feed and hostile bodies', () => {
     expect(publicCap.xml).toContain('<headline>Public flood notice</headline>');
     expect(privateCap.status).toBe(404);
     expect(privateCap.xml).not.toContain('Staff only');
+
+    const forged = await getWithHost(`${api.url}/api/feeds/public.atom`, 'evil.example');
+    expect(forged).toContain(`/api/feeds/alerts/${shown.body.id}.cap`);
+    expect(forged).not.toContain('evil.example');
   });
 
   describe('hostile bodies', () => {
@@ -189,3 +194,15 @@ describe('CAP export, the public feed and hostile bodies', () => {
     });
   });
 });
+
+/** A GET with a Host header of our choosing (fetch will not send one). */
+function getWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+  });
+}

@@ -70,6 +70,31 @@ describe('the HTTP edge', () => {
     expect(body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
   });
 
+  it.each([
+    ['a NUL character', '{"name":"a\\u0000b"}', /NUL/],
+    ['an unpaired surrogate', '{"name":"\\ud800"}', /surrogate/],
+    ['an unpaired surrogate in a key', '{"\\udfff":1}', /surrogate/],
+    ['nesting 100 levels deep', `{"a":${'['.repeat(100)}${']'.repeat(100)}}`, /deeper/],
+  ])('refuses a body with %s with 400', async (_name, body, reason) => {
+    const { status, body: answer } = await request(`${api.url}/api/health`, {
+      method: 'POST',
+      body,
+    });
+
+    expect(status).toBe(400);
+    expect(answer.message).toMatch(reason);
+  });
+
+  it('refuses a body that does not decode with its Content-Encoding with 400', async () => {
+    const response = await fetch(`${api.url}/api/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: Buffer.from([0x1f, 0x8b, 0x78, 0x78, 0x78]),
+    });
+
+    expect(response.status).toBe(400);
+  });
+
   it('keeps a well-formed request id from a proxy and replaces a hostile one', async () => {
     const kept = await request(`${api.url}/api/health`, { headers: { 'x-request-id': 'edge-42' } });
     const replaced = await request(`${api.url}/api/health`, {

@@ -130,9 +130,11 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
       expires: new Date(alert.expires),
       eventId: `${message.alertId}:${message.seq}:${message.userIds ? 'late' : 'all'}`,
     });
+    // Only people with a device were pushed; the others rely on their sockets alone.
     await this.dataSource.query(
-      `UPDATE alert_recipients SET pushed_at = coalesce(pushed_at, now())
-        WHERE alert_id = $1 AND user_id = ANY($2::uuid[])`,
+      `UPDATE alert_recipients r SET pushed_at = coalesce(r.pushed_at, now())
+        WHERE r.alert_id = $1 AND r.user_id = ANY($2::uuid[])
+          AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = r.user_id)`,
       [message.alertId, userIds],
     );
   }

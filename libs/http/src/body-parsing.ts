@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { sendError } from './all-exceptions.filter';
+import { assertJsonDepth, JsonBodyRuleError, refuseUnstorableText } from './json-body-rules';
 
 /** A route that takes a body other than JSON (CAP XML, for instance) and its own size limit. */
 export interface RawBodyRoute {
@@ -42,13 +43,37 @@ export function installBodyParsing(
       ? route.as === 'buffer'
         ? express.raw({ type: route.types, limit: route.limit })
         : express.text({ type: route.types, limit: route.limit })
-      : express.json({ type: JSON_TYPES, limit: jsonLimit, strict: true });
+      : express.json({
+          type: JSON_TYPES,
+          limit: jsonLimit,
+          strict: true,
+          verify: (_req, _res, raw) => assertJsonDepth(raw),
+          reviver: refuseUnstorableText,
+        });
 
     parser(req, res, (error?: unknown) => {
-      if (error) return sendError(error, req, res, logger);
+      if (error) return sendError(asClientError(error, req), req, res, logger);
       next();
     });
   });
+}
+
+/**
+ * A body that cannot be read is the client's fault: a rule of ours, or a content encoding that
+ * does not decode (zlib errors carry no status of their own).
+ */
+function asClientError(error: unknown, req: Request): unknown {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  if (cause instanceof JsonBodyRuleError) return cause;
+  const hasStatus = typeof (error as { status?: unknown } | null)?.status === 'number';
+  if (!hasStatus && req.headers['content-encoding']) {
+    return Object.assign(new Error('the request body does not decode with its Content-Encoding'), {
+      status: 400,
+      type: 'encoding.failed',
+    });
+  }
+
+  return error;
 }
 
 function hasBody(req: Request): boolean {

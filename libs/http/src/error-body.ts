@@ -37,16 +37,12 @@ function assertNever(value: never): never {
 /** Errors raised by Express's body parsers carry a status and a type. */
 interface BodyParserError {
   status: number;
-  type: string;
+  type?: string;
   message: string;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<BodyParserError>).status === 'number' &&
-    typeof (error as Partial<BodyParserError>).type === 'string'
-  );
+  return error instanceof Error && typeof (error as Partial<BodyParserError>).status === 'number';
 }
 
 const BODY_PARSER_MESSAGES: Record<string, string> = {
@@ -56,6 +52,8 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
   'encoding.unsupported': 'the request body uses an unsupported content encoding',
   'request.size.invalid': 'the request body does not match its Content-Length',
   'unsupported.media.type': '',
+  'entity.rules.failed': '',
+  'encoding.failed': '',
 };
 
 /**
@@ -90,8 +88,11 @@ export function toErrorBody(error: unknown): ErrorBody | undefined {
   }
 
   if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
+    const ours = error.message.startsWith('text in the request body');
     const message =
-      BODY_PARSER_MESSAGES[error.type] || error.message || 'the request body could not be read';
+      (!ours && BODY_PARSER_MESSAGES[error.type ?? '']) ||
+      error.message ||
+      'the request body could not be read';
 
     return { statusCode: error.status, error: reasonPhrase(error.status), message };
   }

@@ -41,8 +41,11 @@ export class PublicFeedController {
     return this.exporter.exportPublic(id);
   }
 
-  /** PUBLIC_URL when set; otherwise the address this request came to. */
+  /**
+   * PUBLIC_URL when set; otherwise this server on localhost. Never the request's Host header:
+   * a forged one would otherwise end up in a feed that caches and aggregators keep.
+   */
   private baseUrl(request: Request): string {
-    return this.config.http.publicUrl ?? `${request.protocol}://${request.get('host')}`;
+    return this.config.http.publicUrl ?? `http://localhost:${request.socket.localPort}`;
   }
 }
