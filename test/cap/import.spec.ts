@@ -317,6 +317,35 @@ describe('CAP import through POST /api/cap', () => {
     expect(await alertCount()).toBe(before);
   });
 
+  it.each([
+    ['points on a line', '48.8,2.2 48.9,2.2 49.0,2.2 48.8,2.2', /no area/],
+    ['one point four times', '48.8,2.2 48.8,2.2 48.8,2.2 48.8,2.2', /no area/],
+  ])('refuses a polygon of %s with 400, storing nothing', async (_name, polygon, reason) => {
+    const before = await alertCount();
+
+    const refused = await postCap(
+      api.url,
+      dispatcher,
+      lyonCap(`FLAT-${polygon.length}-${_name.length}`, {
+        areas: `<area><areaDesc>x</areaDesc><polygon>${polygon}</polygon></area>`,
+      }),
+    );
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(reason);
+    expect(await alertCount()).toBe(before);
+  });
+
+  it('refuses a time in year 0 with 400', async () => {
+    const refused = await postCap(
+      api.url,
+      dispatcher,
+      lyonCap('YEAR-0', { alert: { sent: '0000-01-01T00:00:00-00:00' } }),
+    );
+
+    expect(refused.status).toBe(400);
+  });
+
   it('is for dispatchers and admins only, and takes XML only', async () => {
     const responder = await postCap(api.url, a.users.responder.accessToken, lyonCap('ROLE-1'));
     const anonymous = await postCap(api.url, undefined, lyonCap('ROLE-2'));

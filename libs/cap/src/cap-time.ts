@@ -24,7 +24,8 @@ export function parseCapTime(raw: string, version: CapSourceVersion): CapTimeRes
   if (!CAP_TIME.test(raw)) return { error: describeBadTime(raw) };
   // Luxon checks the calendar (29 February, hour 24, offsets) and turns the time into an instant.
   const parsed = DateTime.fromISO(raw, { setZone: true });
-  if (!parsed.isValid || Math.abs(parsed.offset) > 14 * 60) {
+  // Before 1900 is a typo, not an alert (and year 0 does not exist for PostgreSQL).
+  if (!parsed.isValid || Math.abs(parsed.offset) > 14 * 60 || parsed.toUTC().year < 1900) {
     return { error: `"${raw}" is not a real date and time` };
   }
 

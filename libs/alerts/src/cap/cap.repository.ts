@@ -1,3 +1,5 @@
+import { GEO_LIMITS } from '@tocsin/geo';
+import { DomainError } from '@tocsin/common';
 import { Injectable } from '@nestjs/common';
 import type { CapAlert } from '@tocsin/cap';
 import type { EntityManager } from 'typeorm';
@@ -114,6 +116,7 @@ export class CapRepository {
     alertId: string,
     areas: StoredCapArea[],
   ): Promise<void> {
+    assertVertexLimit(areas);
     await manager.query('DELETE FROM alert_areas WHERE alert_id = $1', [alertId]);
     await manager.query(
       `INSERT INTO alert_areas (alert_id, position, area_desc, geom, circle_center,
@@ -142,12 +145,32 @@ export class CapRepository {
         ),
       ],
     );
+    await this.refuseEmptyShapes(manager, alertId);
+    // Expanded by a hair so that a very thin area still has a box, not a line.
     await manager.query(
       `UPDATE alerts SET extent = (
-         SELECT ST_Envelope(ST_Collect(geom::geometry))
+         SELECT ST_Envelope(ST_Expand(ST_Collect(geom::geometry), 1e-9))
            FROM alert_areas WHERE alert_id = $1 AND geom IS NOT NULL)
         WHERE id = $1`,
       [alertId],
+    );
+  }
+
+  /** A polygon whose points are all on a line has no area left once made valid: refuse it. */
+  private async refuseEmptyShapes(manager: EntityManager, alertId: string): Promise<void> {
+    const empty: { position: number }[] = await manager.query(
+      `SELECT position FROM alert_areas
+        WHERE alert_id = $1 AND geom IS NOT NULL AND ST_IsEmpty(geom::geometry)
+        ORDER BY position`,
+      [alertId],
+    );
+    if (empty.length === 0) return;
+
+    throw new DomainError(
+      'invalid',
+      'cap.empty_area',
+      `area ${empty.map((row) => row.position).join(', ')}: the polygon encloses no area`,
+      { errors: empty.map((row) => ({ element: `area[${row.position}]`, message: 'no area' })) },
     );
   }
 
@@ -205,4 +228,20 @@ export class CapRepository {
 
     return message;
   }
+}
+
+/** The same bound on vertices as alerts sent through the API. */
+function assertVertexLimit(areas: StoredCapArea[]): void {
+  areas.forEach((area, position) => {
+    const vertices = (area.geometry?.coordinates ?? [])
+      .flat()
+      .reduce((n, ring) => n + ring.length, 0);
+    if (vertices > GEO_LIMITS.maxVerticesPerArea) {
+      throw new DomainError(
+        'invalid',
+        'cap.too_many_vertices',
+        `area ${position} has ${vertices} vertices; at most ${GEO_LIMITS.maxVerticesPerArea}`,
+      );
+    }
+  });
 }
