@@ -114,6 +114,7 @@ export class AlertCommandsService {
   }
 
   async update(principal: Principal, id: string, dto: UpdateAlertDto): Promise<AlertView> {
+    assertMeaningfulUpdate(dto);
     const areas = dto.areas ? parseAreas(dto.areas) : undefined;
     if (areas) await this.geometry.assertSimple(areas);
     if (dto.groupIds) await this.assertTargetableGroups(principal, dto.groupIds);
@@ -292,4 +293,23 @@ function preview(targets: TargetRow[]): TargetPreview {
       reasons,
     })),
   };
+}
+
+/** Fields an update may change but not erase; description, instruction and onset may be null. */
+const REQUIRED_FIELDS = ['event', 'headline', 'category', 'severity', 'urgency', 'certainty'];
+
+function assertMeaningfulUpdate(dto: UpdateAlertDto): void {
+  const given = Object.entries(dto).filter(([, value]) => value !== undefined);
+  if (given.length === 0) {
+    throw new DomainError('invalid', 'alert.empty_update', 'the update changes nothing');
+  }
+  const erased = given
+    .filter(
+      ([field, value]) =>
+        value === null && [...REQUIRED_FIELDS, 'areas', 'groupIds', 'expires'].includes(field),
+    )
+    .map(([field]) => field);
+  if (erased.length > 0) {
+    throw new DomainError('invalid', 'alert.null_field', `${erased.join(', ')} cannot be null`);
+  }
 }

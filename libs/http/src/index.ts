@@ -5,3 +5,4 @@ export * from './error-body';
 export * from './strict-validation.pipe';
 export * from './public.decorator';
 export * from './principal';
+export * from './optional-not-null';

@@ -1,3 +1,4 @@
+import { OptionalNotNull } from '@tocsin/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { USER_ROLES, type UserRole } from '@tocsin/contracts';
 import {
@@ -72,7 +73,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(120)
@@ -80,7 +81,7 @@ export class UpdateUserDto {
   displayName?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(USER_ROLES)
   role?: UserRole;
 }

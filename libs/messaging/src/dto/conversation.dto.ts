@@ -1,3 +1,4 @@
+import { OptionalNotNull } from '@tocsin/http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CONVERSATION_KINDS, type CreatableConversationKind } from '@tocsin/contracts';
 import {
@@ -72,17 +73,17 @@ export class LegalHoldDto {
 
 export class UpdatePolicyDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   allowDirect?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   allowInteragency?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   newMembersSeeHistory?: boolean;
 
