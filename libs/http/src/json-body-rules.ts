@@ -17,10 +17,12 @@ export function assertJsonDepth(raw: Buffer): void {
   for (let i = 0; i < raw.length; i++) {
     const byte = raw[i];
     if (inString) {
+      // A backslash escapes the next byte; a quote ends the string.
       if (byte === 0x5c) {
         i++;
-      } // a backslash escapes the next byte
-      else if (byte === 0x22) inString = false;
+      } else if (byte === 0x22) {
+        inString = false;
+      }
     } else if (byte === 0x22) {
       inString = true;
     } else if (byte === 0x5b || byte === 0x7b) {
