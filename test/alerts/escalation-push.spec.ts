@@ -82,6 +82,15 @@ describe('alert push and escalation', () => {
       token: agency.users.dispatcher.accessToken,
     });
     expect(recipients.body.recipients[0].pushedAt).not.toBeNull();
+    await expect
+      .poll(async () => {
+        const again = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
+          token: agency.users.dispatcher.accessToken,
+        });
+
+        return again.body.push;
+      })
+      .toMatchObject({ sent: 1, failed: 0, removed: 0, pending: 0 });
 
     // Someone without a device is not reported as pushed.
     const deviceless = await request(`${api.url}/api/alerts`, {

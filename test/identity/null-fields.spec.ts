@@ -30,13 +30,18 @@ describe('null where a value is required', () => {
   });
 
   it.each([
-    ['PATCH', () => `/api/users/${agency.users.responder.id}`, { displayName: null }, 'admin'],
-    ['PATCH', () => `/api/users/${agency.users.responder.id}`, { role: null }, 'admin'],
-    ['PUT', () => '/api/messaging/policy', { allowDirect: null }, 'admin'],
-    ['PUT', () => '/api/messaging/policy', { newMembersSeeHistory: null }, 'admin'],
-    ['POST', () => `/api/alerts/${alertId}/update`, { headline: null }, 'dispatcher'],
-    ['POST', () => `/api/alerts/${alertId}/update`, { severity: null }, 'dispatcher'],
-    ['POST', () => `/api/alerts/${alertId}/update`, {}, 'dispatcher'],
+    [
+      'PATCH',
+      (): string => `/api/users/${agency.users.responder.id}`,
+      { displayName: null },
+      'admin',
+    ],
+    ['PATCH', (): string => `/api/users/${agency.users.responder.id}`, { role: null }, 'admin'],
+    ['PUT', (): string => '/api/messaging/policy', { allowDirect: null }, 'admin'],
+    ['PUT', (): string => '/api/messaging/policy', { newMembersSeeHistory: null }, 'admin'],
+    ['POST', (): string => `/api/alerts/${alertId}/update`, { headline: null }, 'dispatcher'],
+    ['POST', (): string => `/api/alerts/${alertId}/update`, { severity: null }, 'dispatcher'],
+    ['POST', (): string => `/api/alerts/${alertId}/update`, {}, 'dispatcher'],
   ] as const)('%s %s with %j is refused with 400', async (method, path, body, role) => {
     const { status } = await request(`${api.url}${path()}`, {
       method,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertView, RecipientView, ResponseTally } from '@tocsin/contracts';
 import type { BoundingBox } from '@tocsin/geo';
 import type { Principal } from '@tocsin/http';
+import { PushService, type PushFigures } from '@tocsin/push';
 import { DataSource } from 'typeorm';
 import { alertPolicy, notFound } from './alert-policy';
 import { toAlertView, type AlertRecord } from './alert-record';
@@ -16,6 +17,7 @@ export class AlertQueriesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly alerts: AlertsRepository,
     private readonly recipients: RecipientsRepository,
+    private readonly push: PushService,
   ) {}
 
   async get(principal: Principal, id: string): Promise<AlertView> {
@@ -42,7 +44,7 @@ export class AlertQueriesService {
   async recipientsOf(
     principal: Principal,
     id: string,
-  ): Promise<{ tally: ResponseTally; recipients: RecipientView[] }> {
+  ): Promise<{ tally: ResponseTally; recipients: RecipientView[]; push: PushFigures }> {
     const { alert, isRecipient } = await this.loadReadable(principal, id);
     alertPolicy.canSeeRecipients(principal, alert, isRecipient);
     const manager = this.dataSource.manager;
@@ -50,6 +52,8 @@ export class AlertQueriesService {
     return {
       tally: await this.recipients.tally(manager, id),
       recipients: await this.recipients.list(manager, id),
+      // Sent, failed, removed, pending, and the time from the alert to the push accepted.
+      push: await this.push.figures({ kind: 'alert', id }),
     };
   }
 
