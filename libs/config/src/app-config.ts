@@ -74,7 +74,9 @@ export interface CapConfig {
 }
 
 export interface PushConfig {
-  /** From VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY; undefined: generated once and kept in the database. */
+  /**
+   * From VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY; undefined: generated once and kept in the database.
+   */
   vapidKeys: { publicKey: string; privateKey: string } | undefined;
   /** The VAPID `sub` claim: a mailto: address or an https: URL. */
   subject: string;
@@ -95,7 +97,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates the environment and returns the typed configuration, or throws listing every problem. */
+/**
+ * Validates the environment and returns the typed configuration, or throws listing every problem.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

@@ -227,7 +227,9 @@ export class RepresentativesService {
     return row;
   }
 
-  /** One locked change to an open chat of the caller's agency; returns the row and members added. */
+  /**
+   * One locked change to an open chat of the caller's agency; returns the row and members added.
+   */
   private async change(
     principal: Principal,
     conversationId: string,

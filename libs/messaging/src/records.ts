@@ -47,7 +47,9 @@ export interface MessageRow {
   deleted_at: Date | null;
 }
 
-/** Columns of {@link MessageRow}, for `FROM messages m LEFT JOIN users su ON su.id = m.sender_id`. */
+/**
+ * Columns of {@link MessageRow}, for `FROM messages m LEFT JOIN users su ON su.id = m.sender_id`.
+ */
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.rev, m.client_id, m.sender_id,
   COALESCE(su.display_name, m.sender_label) AS sender_name, m.sender_agency_id, m.kind, m.body,
   m.location, m.version, m.created_at, m.edited_at, m.deleted_at`;

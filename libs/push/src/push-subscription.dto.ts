@@ -34,7 +34,9 @@ export class PushSubscriptionKeysDto {
   auth!: string;
 }
 
-/** What `PushSubscription.toJSON()` gives in a browser, as `POST /api/push/subscriptions` takes it. */
+/**
+ * What `PushSubscription.toJSON()` gives in a browser, as `POST /api/push/subscriptions` takes it.
+ */
 export class CreatePushSubscriptionDto {
   @ApiProperty({
     description: "The push service URL of this device (https; a known push service's host)",
