@@ -182,9 +182,13 @@ describe('login, sessions and users', () => {
         agency.users.admin.accessToken,
         agency.id,
         'responder',
+        { keepTemporaryPassword: true },
       );
       const other = await login(api.url, user.email, user.password);
       expect((await me(user.accessToken)).body.mustChangePassword).toBe(true);
+      const blocked = await request(`${api.url}/api/alerts`, { token: user.accessToken });
+      expect(blocked.status).toBe(403);
+      expect(blocked.body.code).toBe('password.change_required');
 
       const wrong = await request(`${api.url}/api/me/password`, {
         method: 'PUT',

@@ -57,25 +57,50 @@ export async function loginOperator(url: string): Promise<TokenPair & { userId: 
   return { ...pair, userId: me.body.id };
 }
 
-/** Creates a user with a password through the API (as `token`) and logs them in. */
+/**
+ * Creates a user with a password through the API (as `token`) and logs them in. The password an
+ * administrator sets is temporary, so the user changes it at once, as the app asks, unless
+ * `keepTemporaryPassword` is set.
+ */
 export async function createUser(
   url: string,
   token: string,
   agencyId: string,
   role: UserRole,
-  overrides: { email?: string; displayName?: string; password?: string } = {},
+  overrides: {
+    email?: string;
+    displayName?: string;
+    password?: string;
+    keepTemporaryPassword?: boolean;
+  } = {},
 ): Promise<TestUser> {
   const email = overrides.email ?? `${role}-${unique()}@agency.test`;
-  const password = overrides.password ?? `pw-${role}-${unique()}-long-enough`;
+  const temporary = overrides.password ?? `pw-${role}-${unique()}-long-enough`;
   const created = await request(`${url}/api/agencies/${agencyId}/users`, {
     method: 'POST',
     token,
-    body: { email, displayName: overrides.displayName ?? `${role} ${unique()}`, role, password },
+    body: {
+      email,
+      displayName: overrides.displayName ?? `${role} ${unique()}`,
+      role,
+      password: temporary,
+    },
   });
   if (created.status !== 201) {
     throw new Error(`creating ${email} failed: ${created.status} ${JSON.stringify(created.body)}`);
   }
-  const pair = await login(url, email, password);
+  let password = temporary;
+  let pair = await login(url, email, temporary);
+  if (!overrides.keepTemporaryPassword) {
+    password = `${temporary}-own`;
+    const changed = await request(`${url}/api/me/password`, {
+      method: 'PUT',
+      token: pair.accessToken,
+      body: { currentPassword: temporary, newPassword: password },
+    });
+    if (changed.status !== 204) throw new Error(`password change of ${email}: ${changed.status}`);
+    pair = await login(url, email, password);
+  }
 
   return {
     id: created.body.user.id,

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgency,
+  createUser,
   identityEnv,
   loginOperator,
   type TestAgency,
@@ -147,6 +148,56 @@ describe('PWA: alerts end to end', () => {
     expect(await field.locator('path.responder-position').count()).toBe(0);
     await staff.context().close();
     await field.context().close();
+  }, 60_000);
+
+  it('asks a user with a temporary password to choose their own before anything else', async () => {
+    const operator = await loginOperator(api.url);
+    const newcomer = await createUser(api.url, operator.accessToken, agency.id, 'responder', {
+      keepTemporaryPassword: true,
+    });
+    const page = (await newContext(browser)).page;
+    await page.goto(api.url);
+    await page.getByLabel('Email').fill(newcomer.email);
+    await page.getByLabel('Password').fill(newcomer.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('my-own-password-42');
+    await page.getByLabel('New password again').fill('my-own-password-42');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await page.context().close();
+
+    const me = await request(`${api.url}/api/auth/login`, {
+      method: 'POST',
+      body: { email: newcomer.email, password: 'my-own-password-42' },
+    });
+    expect(me.status).toBe(200);
+  }, 60_000);
+
+  it('lets an invited user set their password from the invitation link', async () => {
+    const email = `invited-${Date.now()}@agency.test`;
+    const created = await request(`${api.url}/api/agencies/${agency.id}/users`, {
+      method: 'POST',
+      token: agency.users.admin.accessToken,
+      body: { email, displayName: 'Invited responder', role: 'responder' },
+    });
+    expect(created.status).toBe(201);
+    const page = (await newContext(browser)).page;
+
+    await page.goto(`${api.url}/invitation#token=${created.body.invitation.token}`);
+    await page.getByRole('heading', { name: 'Welcome to Tocsin' }).waitFor();
+    await page.getByLabel('Password', { exact: true }).fill('invited-password-42');
+    await page.getByLabel('Password again').fill('invited-password-42');
+    await page.getByRole('button', { name: 'Set my password' }).click();
+    await page.getByRole('heading', { name: 'Your password is set' }).waitFor();
+    await page.context().close();
+
+    const signedIn = await request(`${api.url}/api/auth/login`, {
+      method: 'POST',
+      body: { email, password: 'invited-password-42' },
+    });
+    expect(signedIn.status).toBe(200);
   }, 60_000);
 
   it('draws an alert whose area is a circle', async () => {

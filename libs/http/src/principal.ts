@@ -12,7 +12,15 @@ export interface Principal {
   role: UserRole;
   isOperator: boolean;
   sessionId: string;
+  /** Set while the user still has a password an administrator chose: most routes refuse them. */
+  mustChangePassword?: boolean;
 }
+
+export const ALLOW_TEMPORARY_PASSWORD = 'tocsin:allowTemporaryPassword';
+
+/** Marks the few routes a user with a temporary password may call (see the password rule). */
+export const AllowTemporaryPassword = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ALLOW_TEMPORARY_PASSWORD, true);
 
 export const ROLES = 'tocsin:roles';
 

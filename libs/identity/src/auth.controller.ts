@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TokenPair } from '@tocsin/contracts';
-import { CurrentUser, Public, type Principal } from '@tocsin/http';
+import { AllowTemporaryPassword, CurrentUser, Public, type Principal } from '@tocsin/http';
 import type { Request } from 'express';
 import { AuthService } from './auth.service';
 import { clientContext } from './client-context';
@@ -45,6 +45,7 @@ export class AuthController {
 
   @Post('auth/logout')
   @HttpCode(204)
+  @AllowTemporaryPassword()
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Log out',

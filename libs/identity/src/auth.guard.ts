@@ -2,7 +2,13 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@tocsin/common';
 import type { UserRole } from '@tocsin/contracts';
-import { IS_PUBLIC, ROLES, type Principal, type WithPrincipal } from '@tocsin/http';
+import {
+  ALLOW_TEMPORARY_PASSWORD,
+  IS_PUBLIC,
+  ROLES,
+  type Principal,
+  type WithPrincipal,
+} from '@tocsin/http';
 import type { Request } from 'express';
 import { AccessTokenService } from './tokens/access-token.service';
 
@@ -28,6 +34,18 @@ export class AuthGuard implements CanActivate {
     if (isPublic) return true;
 
     const principal = await this.authenticate(context);
+    const temporaryAllowed = this.reflector.getAllAndOverride<boolean | undefined>(
+      ALLOW_TEMPORARY_PASSWORD,
+      targets,
+    );
+    // A password an administrator chose is known to two people: change it before anything else.
+    if (principal.mustChangePassword && !temporaryAllowed) {
+      throw new DomainError(
+        'forbidden',
+        'password.change_required',
+        'change your temporary password first: PUT /api/me/password',
+      );
+    }
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new DomainError('forbidden', 'auth.role', `this needs the role ${roles.join(' or ')}`);

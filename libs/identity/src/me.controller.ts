@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MeView } from '@tocsin/contracts';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { AllowTemporaryPassword, CurrentUser, type Principal } from '@tocsin/http';
 import { ChangePasswordDto } from './identity.dto';
 import { UsersService } from './users.service';
 
@@ -12,11 +12,13 @@ export class MeController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @AllowTemporaryPassword()
   @ApiOperation({
     summary: 'Who am I',
     description:
       'The caller, their agency and role. `mustChangePassword` is true after an ' +
-      'administrator set the password; the client should ask for a new one.',
+      'administrator set the password: until it is changed, every other route answers 403 ' +
+      '`password.change_required`.',
   })
   me(@CurrentUser() principal: Principal): Promise<MeView> {
     return this.users.me(principal);
@@ -24,6 +26,7 @@ export class MeController {
 
   @Put('password')
   @HttpCode(204)
+  @AllowTemporaryPassword()
   @ApiOperation({
     summary: 'Change my password',
     description:

@@ -43,8 +43,18 @@ export function endpoints(api: ApiClient) {
         method: 'POST',
         body: { email, password },
       }),
+    acceptInvitation: (token: string, password: string) =>
+      api.publicRequest<unknown>('/api/invitations/accept', {
+        method: 'POST',
+        body: { token, password },
+      }),
     logout: () => api.request<unknown>('/api/auth/logout', { method: 'POST' }),
     me: () => api.request<MeView>('/api/me'),
+    changePassword: (currentPassword: string, newPassword: string) =>
+      api.request<unknown>('/api/me/password', {
+        method: 'PUT',
+        body: { currentPassword, newPassword },
+      }),
     groups: () => api.request<GroupView[]>('/api/groups'),
     alerts: () => api.request<AlertView[]>('/api/alerts?limit=100'),
     alert: (id: string) => api.request<AlertView>(`/api/alerts/${encodeURIComponent(id)}`),

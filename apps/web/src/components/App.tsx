@@ -1,5 +1,8 @@
 import { SessionProvider, useSession } from '../state/session';
 import { AppShell } from './AppShell';
+import { ChangePasswordScreen } from './ChangePasswordScreen';
+import { InvitationScreen } from './InvitationScreen';
+import { usePath } from '../lib/router';
 import { LoginScreen } from './LoginScreen';
 import { ReloadPrompt } from './ReloadPrompt';
 
@@ -13,7 +16,10 @@ export function App() {
 }
 
 function Root() {
-  const { signedIn, services } = useSession();
+  const { signedIn, services, mustChangePassword } = useSession();
+  const path = usePath();
+  if (mustChangePassword) return <ChangePasswordScreen />;
+  if (!signedIn && path === '/invitation') return <InvitationScreen />;
   if (!signedIn) return <LoginScreen />;
   if (!services) {
     return (

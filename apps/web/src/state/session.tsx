@@ -5,7 +5,7 @@ import { endpoints } from '../api/endpoints';
 import { ApiClient } from '../api/http';
 import { unsubscribePush } from '../pwa/push';
 import { clearDevice } from '../storage/clear-device';
-import { readSession, writeSession } from '../storage/session-storage';
+import { clearSession, readSession, writeSession } from '../storage/session-storage';
 import { setReachable } from './connectivity';
 import { startServices, type Services } from './services';
 
@@ -15,6 +15,11 @@ interface SessionValue {
   services: Services | null;
   login(email: string, password: string): Promise<void>;
   logout(): Promise<void>;
+  /** True after signing in with a password an administrator chose, until it is changed. */
+  mustChangePassword: boolean;
+  changePassword(newPassword: string): Promise<void>;
+  /** Sets the first password of an invited user from their link's token. */
+  acceptInvitation(token: string, password: string): Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -38,6 +43,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [],
   );
   const [services, setServices] = useState<Services | null>(null);
+  // The temporary password just typed and the session's refresh token, kept in memory only
+  // while the user chooses a new password.
+  const [pending, setPending] = useState<{ password: string; refreshToken: string } | null>(null);
 
   useEffect(() => {
     if (!me) return;
@@ -57,10 +65,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       api.setTokens(pair);
       writeSession({ refreshToken: pair.refreshToken, me: {} as MeView });
       const profile = await ep.me();
+      if (profile.mustChangePassword) {
+        // Nothing is kept on the device until the temporary password is replaced.
+        clearSession();
+        setPending({ password, refreshToken: pair.refreshToken });
+
+        return;
+      }
       writeSession({ refreshToken: readSession()?.refreshToken ?? pair.refreshToken, me: profile });
       setMe(profile);
     },
     [api],
+  );
+
+  const changePassword = useCallback(
+    async (newPassword: string) => {
+      const ep = endpoints(api);
+      if (!pending) return;
+      await ep.changePassword(pending.password, newPassword);
+      const profile = await ep.me();
+      writeSession({ refreshToken: pending.refreshToken, me: profile });
+      setPending(null);
+      setMe(profile);
+    },
+    [api, pending],
   );
 
   const logout = useCallback(async () => {
@@ -74,9 +102,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setMe(null);
   }, [api, services]);
 
+  const acceptInvitation = useCallback(
+    async (token: string, password: string) => {
+      await endpoints(api).acceptInvitation(token, password);
+    },
+    [api],
+  );
+
   const value = useMemo(
-    () => ({ signedIn: me !== null, services, login, logout }),
-    [me, services, login, logout],
+    () => ({
+      acceptInvitation,
+      signedIn: me !== null,
+      services,
+      login,
+      logout,
+      mustChangePassword: pending !== null,
+      changePassword,
+    }),
+    [me, services, login, logout, pending, changePassword, acceptInvitation],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -27,6 +27,7 @@ interface LiveSessionRow {
   agency_id: string;
   role: UserRole;
   is_operator: boolean;
+  must_change_password: boolean;
 }
 
 /**
@@ -66,7 +67,7 @@ export class AccessTokenService {
     const claims = this.verifySignedClaims(token);
 
     const rows = (await this.manager.query(
-      `SELECT u.agency_id, u.role, u.is_operator
+      `SELECT u.agency_id, u.role, u.is_operator, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
@@ -81,6 +82,7 @@ export class AccessTokenService {
       role: live.role,
       isOperator: live.is_operator,
       sessionId: claims.sid,
+      mustChangePassword: live.must_change_password,
     };
   }
 
