@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/http';
 import { useSession } from '../state/session';
-
-const MIN_LENGTH = 12;
+import { NewPasswordFields, PASSWORD_MIN_LENGTH } from './NewPasswordFields';
 
 /** After signing in with a password an administrator chose: the user picks their own. */
 export function ChangePasswordScreen() {
@@ -22,7 +21,7 @@ export function ChangePasswordScreen() {
     } catch (caught) {
       setError(
         caught instanceof ApiError && caught.status === 400
-          ? `Choose ${MIN_LENGTH} characters or more, not your email.`
+          ? `Choose ${PASSWORD_MIN_LENGTH} characters or more, not your email.`
           : 'The password could not be changed. Try again.',
       );
     } finally {
@@ -35,28 +34,13 @@ export function ChangePasswordScreen() {
       <h1>Choose your password</h1>
       <p>Your administrator gave you a temporary password. Choose your own to continue.</p>
       <form onSubmit={(event) => void submit(event)} className="stack">
-        <label>
-          New password
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_LENGTH}
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
-        <label>
-          New password again
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_LENGTH}
-            required
-            value={repeat}
-            onChange={(event) => setRepeat(event.target.value)}
-          />
-        </label>
+        <NewPasswordFields
+          label="New password"
+          password={password}
+          repeat={repeat}
+          onPassword={setPassword}
+          onRepeat={setRepeat}
+        />
         {error && (
           <p className="error" role="alert">
             {error}

@@ -2,8 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/http';
 import { navigate } from '../lib/router';
 import { useSession } from '../state/session';
-
-const MIN_LENGTH = 12;
+import { NewPasswordFields, PASSWORD_MIN_LENGTH } from './NewPasswordFields';
 
 /** The page an invitation link opens (`/invitation#token=…`): the invitee sets a password. */
 export function InvitationScreen() {
@@ -24,7 +23,7 @@ export function InvitationScreen() {
     } catch (caught) {
       setError(
         caught instanceof ApiError && caught.status === 400
-          ? `Choose ${MIN_LENGTH} characters or more, not your email.`
+          ? `Choose ${PASSWORD_MIN_LENGTH} characters or more, not your email.`
           : 'This invitation is not valid any more. Ask your administrator for a new one.',
       );
     }
@@ -46,28 +45,13 @@ export function InvitationScreen() {
       <h1>Welcome to Tocsin</h1>
       <p>Choose the password you will sign in with.</p>
       <form onSubmit={(event) => void submit(event)} className="stack">
-        <label>
-          Password
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_LENGTH}
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
-        <label>
-          Password again
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_LENGTH}
-            required
-            value={repeat}
-            onChange={(event) => setRepeat(event.target.value)}
-          />
-        </label>
+        <NewPasswordFields
+          label="Password"
+          password={password}
+          repeat={repeat}
+          onPassword={setPassword}
+          onRepeat={setRepeat}
+        />
         {error && (
           <p className="error" role="alert">
             {error}
