@@ -355,6 +355,36 @@ describe('parseCap: refused messages', () => {
     ]);
   });
 
+  it('refuses identifiers and senders over 256 characters, also inside references', () => {
+    const long = 'x'.repeat(257);
+    const reference = `${long},id-1,2024-05-01T14:00:00-00:00`;
+
+    expect(refused({ alert: { identifier: long, sender: long } })).toEqual([
+      'alert/identifier: is 257 characters, over 256',
+      'alert/sender: is 257 characters, over 256',
+    ]);
+    expect(refused({ alert: { msgType: 'Update', references: reference } })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/reference 1 .* over 256 characters/)]),
+    );
+    expect(accepted({ alert: { identifier: 'x'.repeat(256) } }).identifier).toHaveLength(256);
+  });
+
+  it('refuses more than 64 <info> blocks and more than 100 references', () => {
+    const info =
+      '<info><category>Safety</category><event>E</event><urgency>Immediate</urgency>' +
+      '<severity>Minor</severity><certainty>Observed</certainty></info>';
+    const reference = (i: number): string => `s,id-${i},2024-05-01T14:00:00-00:00`;
+    const references = Array.from({ length: 101 }, (_, i) => reference(i)).join(' ');
+
+    expect(refused({ alertExtra: info.repeat(64) })).toEqual([
+      'alert/info: 65 <info> blocks, over 64',
+    ]);
+    expect(accepted({ alertExtra: info.repeat(63) }).info).toHaveLength(64);
+    expect(refused({ alert: { msgType: 'Update', references } })).toEqual([
+      'alert/references: 101 references, over 100',
+    ]);
+  });
+
   it('refuses a bad language, size, altitude, and a ceiling without altitude', () => {
     const errors = refused({
       info: { language: 'english (US)' },

@@ -30,6 +30,14 @@ const ALERT_RULES = rules({
 /** CAP 1.2: identifier and sender "MUST NOT include spaces, commas or restricted characters". */
 const FORBIDDEN_IN_ID = /[\s,<&]/;
 
+/**
+ * Bounds CAP itself leaves open. Real identifiers and senders stay under a hundred characters,
+ * and real messages carry one <info> per language (a handful) and a few references; the bounds
+ * keep a hostile message from filling indexes (PostgreSQL refuses index rows over ~2.7 KB) or
+ * fanning one import out into thousands of rows.
+ */
+export const CAP_LIMITS = { idLength: 256, infoBlocks: 64, references: 100 } as const;
+
 /** Reads `<alert>` into the model; errors go to the context. */
 export function readAlert(root: XmlElement, ctx: CapContext): CapAlert {
   const node = new CapNode(root, 'alert', ctx, ALERT_RULES);
@@ -51,7 +59,7 @@ export function readAlert(root: XmlElement, ctx: CapContext): CapAlert {
     note: node.text('note'),
     references: readReferences(node),
     incidents: node.text('incidents'),
-    info: node.all('info').map((info) => readInfo(info, ctx)),
+    info: readInfos(node),
     sourceVersion: ctx.version,
     signed: false,
   };
@@ -64,8 +72,22 @@ function checkedId(node: CapNode, name: 'identifier' | 'sender'): string {
   if (FORBIDDEN_IN_ID.test(value)) {
     node.ctx.error(`alert/${name}`, 'must not contain spaces, commas, "<" or "&"');
   }
+  if (value.length > CAP_LIMITS.idLength) {
+    node.ctx.error(`alert/${name}`, `is ${value.length} characters, over ${CAP_LIMITS.idLength}`);
+  }
 
   return value;
+}
+
+function readInfos(node: CapNode): CapAlert['info'] {
+  const infos = node.all('info');
+  if (infos.length > CAP_LIMITS.infoBlocks) {
+    node.ctx.error('alert/info', `${infos.length} <info> blocks, over ${CAP_LIMITS.infoBlocks}`);
+
+    return [];
+  }
+
+  return infos.map((info) => readInfo(info, node.ctx));
 }
 
 /** `<references>`: whitespace-separated "sender,identifier,sent" triples. */
@@ -73,7 +95,15 @@ function readReferences(node: CapNode): CapReference[] {
   const text = node.text('references');
   if (text === undefined) return [];
 
-  return text.split(/\s+/).flatMap((entry, i) => {
+  const entries = text.split(/\s+/);
+  if (entries.length > CAP_LIMITS.references) {
+    const count = `${entries.length} references`;
+    node.ctx.error('alert/references', `${count}, over ${CAP_LIMITS.references}`);
+
+    return [];
+  }
+
+  return entries.flatMap((entry, i) => {
     const reference = readReference(entry, node.ctx);
     if (typeof reference === 'string') {
       node.ctx.error('alert/references', `reference ${i + 1} "${clip(entry)}" ${reference}`);
@@ -91,6 +121,9 @@ function readReference(entry: string, ctx: CapContext): CapReference | string {
     return 'is not of the form "sender,identifier,sent"';
   }
   const [sender, identifier, sentText] = parts as [string, string, string];
+  if (sender.length > CAP_LIMITS.idLength || identifier.length > CAP_LIMITS.idLength) {
+    return `has a sender or identifier over ${CAP_LIMITS.idLength} characters`;
+  }
   const sent = parseCapTime(sentText, ctx.version);
   if ('error' in sent) return `has a bad sent time: ${sent.error}`;
 
