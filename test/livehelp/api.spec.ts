@@ -466,7 +466,7 @@ describe('public alerts in the widget', () => {
     visitorSocket.socket.close();
   });
 
-  it('refuses an invalid area and push prefixes off the allowed sites', async () => {
+  it('refuses an invalid area, push prefixes off the allowed sites, malformed answers', async () => {
     const bad = [
       { area: { type: 'Point', coordinates: [1, 2] } },
       {
@@ -486,6 +486,9 @@ describe('public alerts in the widget', () => {
       { pushPrefixes: ['https://elsewhere.test/'] },
       { allowedOrigins: ['https://site.test/path'] },
       { pushMode: 'popup' },
+      { cannedAnswers: [[]] },
+      { cannedAnswers: [{ title: 'Greeting' }] },
+      { cannedAnswers: ['Hello'] },
     ];
     for (const body of bad) {
       const response = await staff(

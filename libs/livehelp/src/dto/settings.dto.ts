@@ -67,6 +67,8 @@ export class UpdateLiveHelpSettingsDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  // ValidateNested alone lets a nested array through as an answer without title or body.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CannedAnswerDto)
   cannedAnswers?: CannedAnswerDto[];
