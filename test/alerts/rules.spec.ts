@@ -148,6 +148,15 @@ describe('alert input and permissions', () => {
     expect(past.body.message).toMatch(/expires/);
   });
 
+  it('refuses an escalation that is not an object', async () => {
+    for (const escalation of [[], [{ afterSeconds: 60 }], 'soon']) {
+      const { status, body } = await send(alertBody({ escalation }));
+
+      expect(status, JSON.stringify(escalation)).toBe(400);
+      expect(JSON.stringify(body.message)).toMatch(/escalation/);
+    }
+  });
+
   it('accepts an area across the antimeridian and finds it from both sides', async () => {
     const fiji = ring([
       [179, -17],

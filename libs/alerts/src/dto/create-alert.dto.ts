@@ -23,6 +23,7 @@ import {
   IsIn,
   IsISO8601,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -144,6 +145,8 @@ export class CreateAlertDto {
 
   @ApiPropertyOptional({ type: EscalationDto })
   @IsOptional()
+  // Without it an array passes ValidateNested (its items are checked, not the array itself).
+  @IsObject()
   @ValidateNested()
   @Type(() => EscalationDto)
   escalation?: EscalationDto;
