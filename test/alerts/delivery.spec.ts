@@ -77,7 +77,7 @@ describe('alert delivery, responses, update and cancel', () => {
       body: alertBody({ groupIds: [groupId], dryRun: true }),
     });
 
-    expect(status).toBe(201);
+    expect(status).toBe(200);
     expect(body.count).toBe(2);
     expect(body.byReason).toMatchObject({ group: 1, location: 1, jurisdiction: 0 });
     const ids = body.recipients.map((r: { userId: string }) => r.userId).sort();

@@ -1,5 +1,16 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { parseBbox } from '@tocsin/geo';
 import { CurrentUser, type Principal } from '@tocsin/http';
 import { AlertCommandsService } from './alert-commands.service';
@@ -28,13 +39,21 @@ export class AlertsController {
     description:
       'Dispatchers and admins. Targets members of `groupIds` (owned or joined by the agency), ' +
       'users of the agency whose last position lies in an area, and members of groups whose ' +
-      'jurisdiction meets an area. With `dryRun` nothing is stored: the answer is the count ' +
-      'and reasons. Otherwise 201 with the alert; recipients get `alert.created` at once.',
+      'jurisdiction meets an area. With `dryRun` nothing is stored: 200 with the count and ' +
+      'reasons. Otherwise 201 with the alert; recipients get `alert.created` at once.',
   })
-  async send(@CurrentUser() principal: Principal, @Body() dto: CreateAlertDto) {
+  async send(
+    @CurrentUser() principal: Principal,
+    @Body() dto: CreateAlertDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const result = await this.commands.send(principal, dto);
+    if (!result.dryRun) return { ...result.alert, recipientCount: result.recipients };
 
-    return result.dryRun ? result.preview : { ...result.alert, recipientCount: result.recipients };
+    // A preview creates nothing, so it is not a 201.
+    response.status(200);
+
+    return result.preview;
   }
 
   @Get()
