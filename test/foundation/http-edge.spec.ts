@@ -121,6 +121,23 @@ describe('the HTTP edge', () => {
     expect(body.paths['/api/health']).toBeDefined();
   });
 
+  it('describes the group and conversation member bodies with their own schemas', async () => {
+    const { body } = await request(`${api.url}/api/docs-json`);
+    const bodySchema = (path: string): { properties: Record<string, unknown> } => {
+      const ref: string = body.paths[path].post.requestBody.content['application/json'].schema.$ref;
+
+      return body.components.schemas[ref.replace('#/components/schemas/', '')];
+    };
+
+    expect(Object.keys(bodySchema('/api/groups/{id}/members').properties).sort()).toEqual([
+      'role',
+      'userId',
+    ]);
+    expect(Object.keys(bodySchema('/api/conversations/{id}/members').properties)).toEqual([
+      'userId',
+    ]);
+  });
+
   it('serves the PWA at / and for client-side routes, but not under /api', async () => {
     const root = await request(`${api.url}/`, { headers: { accept: 'text/html' } });
     const deep = await request(`${api.url}/alerts/123`, { headers: { accept: 'text/html' } });

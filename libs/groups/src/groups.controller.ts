@@ -12,7 +12,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { GroupDetailView, GroupView } from '@tocsin/contracts';
 import { CurrentUser, type Principal } from '@tocsin/http';
-import { AddMemberDto, CreateGroupDto, InvitePartnerDto, UpdateGroupDto } from './groups.dto';
+import { AddGroupMemberDto, CreateGroupDto, InvitePartnerDto, UpdateGroupDto } from './groups.dto';
 import { GroupsService } from './groups.service';
 import { PartnershipsService, type PartnerInvitationView } from './partnerships.service';
 
@@ -95,7 +95,7 @@ export class GroupsController {
   addMember(
     @CurrentUser() principal: Principal,
     @Param('id', uuid()) id: string,
-    @Body() body: AddMemberDto,
+    @Body() body: AddGroupMemberDto,
   ): Promise<GroupDetailView> {
     return this.groups.addMember(principal, id, body.userId, body.role);
   }

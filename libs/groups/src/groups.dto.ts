@@ -64,7 +64,7 @@ export class UpdateGroupDto {
   jurisdiction?: Record<string, unknown> | null;
 }
 
-export class AddMemberDto {
+export class AddGroupMemberDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all')
   userId!: string;
