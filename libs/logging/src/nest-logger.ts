@@ -5,11 +5,26 @@ import type { LoggerService } from '@nestjs/common';
  * Routes NestJS's own logging (and every `new Logger(Class.name)`) into pino, so the
  * repository has one logging style. The Nest context becomes the `context` field.
  */
+/**
+ * Nest's start-up wiring: one line per module, route and gateway event. Useful when debugging
+ * the wiring, noise at info where the lines that matter at start (the generated operator
+ * password, the listening address) would drown among a hundred of them.
+ */
+const WIRING_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestFactory',
+]);
+
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest.at(-1);
+    const wiring = typeof context === 'string' && WIRING_CONTEXTS.has(context);
+    this.write(wiring ? 'debug' : 'info', message, rest);
   }
 
   error(message: unknown, ...rest: unknown[]): void {
