@@ -186,8 +186,18 @@ describe('alert delivery, responses, update and cancel', () => {
       body: { reason: 'contained' },
     });
     expect(cancelled.status).toBe(200);
+    expect(cancelled.body.cancelReason).toBe('contained');
     const [cancel] = await member.waitFor('alert.cancelled');
-    expect(cancel).toMatchObject({ seq: 3, state: 'cancelled', msgType: 'Cancel' });
+    expect(cancel).toMatchObject({
+      seq: 3,
+      state: 'cancelled',
+      msgType: 'Cancel',
+      cancelReason: 'contained',
+    });
+    const shown = await request(`${api.url}/api/alerts/${sent.body.id}`, {
+      token: a.users.responder.accessToken,
+    });
+    expect(shown.body.cancelReason).toBe('contained');
 
     const late = await request(`${api.url}/api/alerts/${sent.body.id}/responses`, {
       method: 'POST',

@@ -87,6 +87,28 @@ describe('CAP export, the public feed and hostile bodies', () => {
     expect(exported.xml).toContain(`<references>`);
   });
 
+  it('exports a cancellation with its reason as the note, and imports one the same way', async () => {
+    const native = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: dispatcher,
+      body: alertBody(),
+    });
+    await request(`${api.url}/api/alerts/${native.body.id}/cancel`, {
+      method: 'POST',
+      token: dispatcher,
+      body: { reason: 'False alarm: sensor fault & retest' },
+    });
+    const exported = await getCap(api.url, `/api/alerts/${native.body.id}/cap`, dispatcher);
+    const parsed = parseCap(exported.xml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+
+    expect(parsed.alert).toMatchObject({
+      msgType: 'Cancel',
+      note: 'False alarm: sensor fault & retest',
+    });
+    expect(exported.xml).toContain('<note>False alarm: sensor fault &amp; retest</note>');
+  });
+
   it('follows the visibility of GET /api/alerts/:id', async () => {
     const native = await request(`${api.url}/api/alerts`, {
       method: 'POST',

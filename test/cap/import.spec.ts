@@ -140,6 +140,7 @@ describe('CAP import through POST /api/cap', () => {
         alert: {
           msgType: 'Cancel',
           references: `${ref('CHAIN-1', sent)} ${ref('CHAIN-2', updateSent)}`,
+          note: 'Water receding',
         },
         info: null,
       }),
@@ -160,6 +161,7 @@ describe('CAP import through POST /api/cap', () => {
       state: 'cancelled',
       msgType: 'Cancel',
       headline: 'Flood warning extended',
+      cancelReason: 'Water receding',
     });
     // The original arriving late changes nothing.
     const late = await postCap(api.url, dispatcher, lyonCap('CHAIN-1', { alert: { sent } }));

@@ -296,10 +296,13 @@ describe('PWA: alerts end to end', () => {
       .waitFor({ timeout: 15_000 });
 
     await dispatcher.getByRole('button', { name: 'Cancel alert' }).click();
+    await dispatcher.getByLabel('Reason (optional)').fill('Leak sealed by the gas company');
     await dispatcher.getByRole('button', { name: 'Yes, cancel this alert' }).click();
     await responder.locator('.alert-item.state-cancelled').waitFor({ timeout: 15_000 });
     await expect.poll(() => responder.locator('path.alert-area').count()).toBe(0);
     await screenshot(responder, 'responder-inbox-cancelled');
+    await responder.goto(`${api.url}/alerts/${alertId}`);
+    await responder.getByText('Leak sealed by the gas company').waitFor();
   }, 60_000);
 
   it('logout clears the data kept on the device', async () => {

@@ -155,6 +155,7 @@ export class AlertCommandsService {
       const current = await this.loadForChange(manager, principal, id);
       await this.alerts.update(manager, id, {
         cancelled_at: new Date(),
+        cancel_reason: reason ?? null,
         version: current.version + 1,
         seq: current.seq + 1,
         msg_type: 'Cancel',

@@ -41,6 +41,7 @@ export interface AlertRecord {
   backupGroupId: string | null;
   escalatedAt: Date | null;
   cancelledAt: Date | null;
+  cancelReason: string | null;
   createdAt: Date;
   updatedAt: Date;
   areas: AlertAreaView[];
@@ -64,6 +65,7 @@ export function toAlertView(record: AlertRecord): AlertView {
     msgType: record.msgType,
     scope: record.scope,
     state: alertState(record),
+    cancelReason: record.cancelReason,
     version: record.version,
     seq: record.seq,
     event: record.event,

@@ -7,7 +7,15 @@ import type { AlertRecord } from './alert-record';
 /** The columns a new alert is written with; the rest take their defaults. */
 export type NewAlert = Omit<
   AlertRecord,
-  'id' | 'version' | 'seq' | 'escalatedAt' | 'cancelledAt' | 'createdAt' | 'updatedAt' | 'areas'
+  | 'id'
+  | 'version'
+  | 'seq'
+  | 'escalatedAt'
+  | 'cancelledAt'
+  | 'cancelReason'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'areas'
 >;
 
 const SELECT_ALERT = `
@@ -15,7 +23,8 @@ const SELECT_ALERT = `
          a.msg_type, a.scope, a."references", a.version, a.seq, a.event, a.headline,
          a.description, a.instruction, a.category, a.severity, a.urgency, a.certainty,
          a.effective, a.onset, a.expires, a.group_ids, a.escalate_after_seconds,
-         a.backup_group_id, a.escalated_at, a.cancelled_at, a.created_at, a.updated_at,
+         a.backup_group_id, a.escalated_at, a.cancelled_at, a.cancel_reason, a.created_at,
+         a.updated_at,
          coalesce((
            SELECT json_agg(json_build_object(
                     'areaDesc', ar.area_desc,
@@ -248,6 +257,7 @@ function toRecord(row: Record<string, unknown>): AlertRecord {
     backupGroupId: row.backup_group_id as string | null,
     escalatedAt: row.escalated_at as Date | null,
     cancelledAt: row.cancelled_at as Date | null,
+    cancelReason: row.cancel_reason as string | null,
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
     areas: (row.areas as AlertAreaView[]).map(cleanArea),

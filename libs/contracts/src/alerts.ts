@@ -57,6 +57,8 @@ export interface AlertView {
   msgType: CapMsgType;
   scope: CapScope;
   state: AlertState;
+  /** Why the alert was cancelled, when it is and a reason was given. */
+  cancelReason: string | null;
   version: number;
   /** The sequence number of the event that produced this view, per alert. */
   seq: number;

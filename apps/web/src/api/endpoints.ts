@@ -70,10 +70,10 @@ export function endpoints(api: ApiClient) {
         method: 'POST',
         body: { ...draft },
       }),
-    cancel: (id: string) =>
+    cancel: (id: string, reason?: string) =>
       api.request<AlertView>(`/api/alerts/${encodeURIComponent(id)}/cancel`, {
         method: 'POST',
-        body: {},
+        body: reason ? { reason } : {},
       }),
     respond: (id: string, status: ResponseStatus, etaMinutes?: number) =>
       api.request<unknown>(`/api/alerts/${encodeURIComponent(id)}/responses`, {

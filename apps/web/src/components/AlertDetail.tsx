@@ -62,6 +62,9 @@ export function AlertDetail({ id }: { id: string }) {
         {alert.event} · sent {formatTime(alert.sent)} · until {formatTime(alert.expires)}
       </p>
       <AlertMap alert={alert} />
+      {alert.state === 'cancelled' && alert.cancelReason && (
+        <Section title="Why it was cancelled" text={alert.cancelReason} />
+      )}
       {alert.description && <Section title="What is happening" text={alert.description} />}
       {alert.instruction && <Section title="What to do" text={alert.instruction} />}
       <p className="muted">Area: {alert.areas.map((area) => area.areaDesc).join(', ')}</p>

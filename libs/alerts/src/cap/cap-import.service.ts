@@ -373,6 +373,7 @@ function cancelColumns(cap: CapAlert, expires: Date): Record<string, unknown> {
     sent,
     expires: new Date(Math.max(expires.getTime(), sent.getTime() + 1000)),
     msg_type: 'Cancel',
+    cancel_reason: cap.note ?? null,
     references: JSON.stringify(
       cap.references.map((r) => ({
         sender: r.sender,

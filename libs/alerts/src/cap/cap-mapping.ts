@@ -128,6 +128,8 @@ export function nativeToCap(record: AlertRecord): CapAlert {
     // as addresses until alerts carry an address list of their own.
     addresses: record.scope === 'Private' ? record.groupIds.join(' ') || 'none' : undefined,
     code: [],
+    // A Cancel says why in its note; CAP has no element of its own for it.
+    note: record.cancelReason ?? undefined,
     references: record.references.map((r) => ({
       sender: r.sender,
       identifier: r.identifier,
