@@ -112,6 +112,16 @@ describe('PWA: alerts end to end', () => {
     expect(await responder.locator('.leaflet-marker-icon.alert-pin').count()).toBe(1);
     await screenshot(responder, 'responder-inbox-live');
 
+    // The live notice can be dismissed at once, and its strip never takes clicks meant for
+    // what lies beneath it.
+    const notice = responder.locator('.notice', { hasText: /New .* alert/ });
+    await notice.waitFor();
+    expect(
+      await responder.locator('.notices').evaluate((el) => getComputedStyle(el).pointerEvents),
+    ).toBe('none');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => notice.count()).toBe(0);
+
     await item.locator('a').click();
     await responder.getByRole('heading', { name: HEADLINE }).waitFor();
     expect(await responder.locator('img[src="x"]').count()).toBe(0);
