@@ -57,22 +57,21 @@ export async function resolveTargets(
            FROM group_members gm
           WHERE gm.group_id = ANY($3::uuid[]) AND gm.group_id IN (SELECT id FROM visible_groups)),
        -- Circles and polygons are two joins, each on the position index (a CASE would hide
-       -- the spatial predicate from the planner and test every position).
-       located AS (
-         SELECT rl.user_id FROM area a
+       -- the spatial predicate from the planner and test every position). A user found twice
+       -- is merged by the final GROUP BY, so no UNION pass of its own.
+       by_location AS (
+         SELECT rl.user_id, 'location'::text AS reason, NULL::uuid AS group_id
+           FROM area a
            JOIN responder_locations rl
              ON ST_DWithin(rl.position, a.circle_center, a.circle_radius_m)
           WHERE a.circle_radius_m IS NOT NULL
-         UNION
-         SELECT rl.user_id FROM area a
-           JOIN responder_locations rl ON ST_Intersects(a.geom, rl.position)
-          WHERE a.circle_radius_m IS NULL),
-       by_location AS (
+            AND rl.reported_at > now() - make_interval(secs => $4)
+         UNION ALL
          SELECT rl.user_id, 'location'::text AS reason, NULL::uuid AS group_id
-           FROM located l
-           JOIN responder_locations rl ON rl.user_id = l.user_id
-           JOIN users u ON u.id = rl.user_id AND u.agency_id = $2::uuid
-          WHERE rl.reported_at > now() - make_interval(secs => $4)),
+           FROM area a
+           JOIN responder_locations rl ON ST_Intersects(a.geom, rl.position)
+          WHERE a.circle_radius_m IS NULL
+            AND rl.reported_at > now() - make_interval(secs => $4)),
        by_jurisdiction AS (
          SELECT gm.user_id, 'jurisdiction'::text AS reason, g.id AS group_id
            FROM groups g
@@ -87,6 +86,8 @@ export async function resolveTargets(
               coalesce(array_agg(DISTINCT t.group_id) FILTER (WHERE t.group_id IS NOT NULL), '{}')
                 AS group_ids
          FROM targets t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL
+        -- One users lookup serves both: a position only counts for the sender's own agency.
+        WHERE t.reason <> 'location' OR u.agency_id = $2::uuid
         GROUP BY t.user_id, u.display_name
         ORDER BY u.display_name, t.user_id`,
       [areasParam, query.agencyId, query.groupIds, query.locationMaxAgeSeconds],
