@@ -8,7 +8,9 @@ export async function post(url: string, token: string, body: object): Promise<st
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (response.status !== 201) throw new Error(`POST /api/alerts: ${response.status}`);
+  if (response.status !== 201) {
+    throw new Error(`POST /api/alerts: ${response.status} ${await response.text()}`);
+  }
 
   return ((await response.json()) as { id: string }).id;
 }

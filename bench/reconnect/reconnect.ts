@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Benchmark, BenchOptions } from '../harness/benchmark';
-import { Child, now, pinSelf } from '../harness/child';
+import { Child, now, pinSelf, type ServerSample } from '../harness/child';
 import { interleave, type Variant } from '../harness/rounds';
 import { report } from '../harness/result';
 import { alertBody, post } from '../fanout/post-alert';
@@ -20,21 +20,29 @@ interface Outcome {
   reconnected: number;
   t99Ms: number | null;
   reconnect: Percentiles;
+  /** From the successful attempt to `connect`: the server's share of the reconnection. */
+  handshake: Percentiles;
+  attempts: Percentiles;
   missing: number;
   duplicates: number;
   clientsWithDuplicates: number;
+  cutWithDuplicates: number;
   refetches: { ok: number; failed: number };
   trouble: Record<string, number>;
 }
 interface Measured extends Outcome {
   /** From the kill until the server answered again (restart only). */
   downMs: number;
+  /** Server CPU time over the storm (including the two alerts and the wait's idle end). */
+  serverCpuMs: number;
 }
 
 const script = (name: string) => path.join(__dirname, `../fanout/${name}.js`);
 const WAIT_MS = 60_000;
 /** BENCH_STORMS=cut (or restart) runs one storm only, for profiling. */
 const STORMS = (process.env.BENCH_STORMS ?? 'cut,restart').split(',') as Storm[];
+/** BENCH_REFETCH=0: reconnecting clients do not fetch the alert list (to see its share). */
+const REFETCH = process.env.BENCH_REFETCH !== '0';
 
 /** One server under test, restartable on its port, and the pool of clients connected to it. */
 abstract class Side {
@@ -51,10 +59,13 @@ abstract class Side {
   async storm(kind: Storm): Promise<Measured> {
     await this.pool.call('arm');
     if (kind === 'cut') {
+      const before = await this.server.call<ServerSample>('cpu');
       const t0 = await this.pool.call<number>('cut');
       const ids = [await this.alert(), await this.alert()];
+      const outcome = await this.wait(t0, ids);
+      const after = await this.server.call<ServerSample>('cpu');
 
-      return { ...(await this.wait(t0, ids)), downMs: 0 };
+      return { ...outcome, downMs: 0, serverCpuMs: after.cpuMs - before.cpuMs };
     }
     // The first alert is committed (Tocsin) or emitted (bare) just before the kill, so part
     // of its delivery and its acknowledgements are lost with the process.
@@ -66,7 +77,11 @@ abstract class Side {
     const downMs = now() - t0;
     const second = await this.alert();
 
-    return { ...(await this.wait(t0, [first, second])), downMs };
+    const outcome = await this.wait(t0, [first, second]);
+    const after = await this.server.call<ServerSample>('cpu');
+
+    // The restarted process's CPU time: start-up, reconnections, catch-up, the second alert.
+    return { ...outcome, downMs, serverCpuMs: after.cpuMs };
   }
 
   private wait(t0: number, alertIds: string[]) {
@@ -179,7 +194,7 @@ async function run(options: BenchOptions): Promise<void> {
     const connectTimeout = 600_000;
     await tocsin.pool.call(
       'connect',
-      { url: `http://127.0.0.1:${tocsin.port}`, n, tokens, refetch: true },
+      { url: `http://127.0.0.1:${tocsin.port}`, n, tokens, refetch: REFETCH },
       connectTimeout,
     );
     await bare.pool.call('connect', { url: bareUrl, n, refetch: false }, connectTimeout);

@@ -16,6 +16,9 @@ interface Client {
   seen: Map<string, number>;
   /** When (now()) the socket last connected. */
   connectedAt: number;
+  /** When (now()) its manager last started a reconnection attempt, and how many it made. */
+  attemptAt: number;
+  attempts: number;
   cut: boolean;
 }
 
@@ -35,7 +38,18 @@ function open(url: string, token: string | undefined): Promise<Client> {
     forceNew: true,
     ...RECONNECTION,
   });
-  const client: Client = { socket, seen: new Map(), connectedAt: 0, cut: false };
+  const client: Client = {
+    socket,
+    seen: new Map(),
+    connectedAt: 0,
+    attemptAt: 0,
+    attempts: 0,
+    cut: false,
+  };
+  socket.io.on('reconnect_attempt', () => {
+    client.attemptAt = now();
+    client.attempts += 1;
+  });
   for (const name of ALERT_EVENTS) {
     socket.on(name, (alert: { id?: string }, ack?: unknown) => {
       const id = String(alert?.id);
@@ -94,6 +108,7 @@ function arm() {
   for (const client of clients) {
     client.seen.clear();
     client.cut = false;
+    client.attempts = 0;
   }
 }
 
@@ -150,15 +165,22 @@ async function wait(args: { t0: number; alertIds: string[]; timeoutMs: number })
     .sort((a, b) => a - b);
   // When 99% of the cut clients were back (Infinity if they never were).
   const t99Ms = times[Math.ceil(affected.length * 0.99) - 1] ?? Infinity;
+  // The server's share: from the attempt that succeeded to its `connect`; the rest is backoff.
+  const back = affected.filter((client) => client.connectedAt > args.t0);
+  const handshake = percentiles(back.map((client) => client.connectedAt - client.attemptAt));
+  const attempts = percentiles(back.map((client) => client.attempts));
   let missing = 0;
   let duplicates = 0;
   let clientsWithDuplicates = 0;
+  // Among them, clients that reconnected: a catch-up resending what a live emit delivered.
+  let cutWithDuplicates = 0;
   for (const client of clients) {
     const counts = args.alertIds.map((id) => client.seen.get(id) ?? 0);
     missing += counts.filter((count) => count === 0).length;
     const extra = counts.reduce((sum, count) => sum + Math.max(0, count - 1), 0);
     duplicates += extra;
     if (extra > 0) clientsWithDuplicates += 1;
+    if (extra > 0 && client.cut) cutWithDuplicates += 1;
   }
 
   return {
@@ -167,9 +189,12 @@ async function wait(args: { t0: number; alertIds: string[]; timeoutMs: number })
     reconnected: times.length,
     t99Ms,
     reconnect: percentiles(times),
+    handshake,
+    attempts,
     missing,
     duplicates,
     clientsWithDuplicates,
+    cutWithDuplicates,
     refetches,
     trouble,
   };

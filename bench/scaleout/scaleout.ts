@@ -32,6 +32,7 @@ interface Delivered {
 }
 interface Measured {
   cpuPerDeliveryUs: number;
+  processCpuMs: number[];
   lastMs: number;
   missing: number;
   duplicates: number;
@@ -76,11 +77,12 @@ class Deployment {
     }
   }
 
-  /** CPU time of every API process, summed. */
-  async cpu(): Promise<{ cpuMs: number }> {
+  /** CPU time of every API process, summed, and each one's. */
+  async cpu(): Promise<{ cpuMs: number; each: number[] }> {
     const samples = await Promise.all(this.servers.map((s) => s.call<ServerSample>('cpu')));
+    const each = samples.map((sample) => sample.cpuMs);
 
-    return { cpuMs: samples.reduce((sum, sample) => sum + sample.cpuMs, 0) };
+    return { cpuMs: each.reduce((sum, ms) => sum + ms, 0), each };
   }
 
   /** `times` alerts posted to the first process, delivered to every client. */
@@ -100,9 +102,12 @@ class Deployment {
       t0,
     });
     const cpuMs = await settle(() => this.cpu());
+    const after = await this.cpu();
 
     return {
       cpuPerDeliveryUs: ((cpuMs - before.cpuMs) * 1000) / (n * times),
+      // Where the time went: the process that took the POST, then the other one.
+      processCpuMs: after.each.map((ms, i) => ms - before.each[i]),
       lastMs: delivered.lastMs,
       missing: delivered.missing * times,
       duplicates: delivered.duplicates,
