@@ -4,13 +4,24 @@ import { chat } from './chat/chat';
 import { fanout } from './fanout/fanout';
 import { geofence } from './geofence/geofence';
 import { push } from './push/push';
+import { reconnect } from './reconnect/reconnect';
+import { scaleout } from './scaleout/scaleout';
 import { viewport } from './viewport/viewport';
 
 /**
  * `npm run bench -- <name> [--quick]`: runs one benchmark (or `all`), each against baselines
  * measured in the same run. Without a name, lists them.
  */
-const benchmarks: Benchmark[] = [fanout, geofence, viewport, push, chat, capImport];
+const benchmarks: Benchmark[] = [
+  fanout,
+  geofence,
+  viewport,
+  push,
+  chat,
+  capImport,
+  reconnect,
+  scaleout,
+];
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

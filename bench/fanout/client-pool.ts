@@ -10,12 +10,14 @@ let clients: LightClient[] = [];
 const ALERT_ID = /"id":"([0-9a-f-]{36})"/;
 
 async function connect(args: { url: string; mode: ClientMode; n: number; tokens?: string[] }) {
-  const next = { index: clients.length };
-  const target = clients.length + args.n;
+  const start = clients.length;
+  const next = { index: start };
+  const target = start + args.n;
   const connectOne = async () => {
     while (next.index < target) {
       const i = (next.index += 1) - 1;
-      clients[i] = await LightClient.connect(args.url, args.mode, args.tokens?.[i]);
+      // `tokens` are this call's: the first one is for the first client it adds.
+      clients[i] = await LightClient.connect(args.url, args.mode, args.tokens?.[i - start]);
     }
   };
   await Promise.all(Array.from({ length: 64 }, connectOne));

@@ -5,6 +5,7 @@ import { Child, now, pinSelf, type ServerSample } from '../harness/child';
 import { seeded, text } from '../harness/random';
 import { interleave, type Variant } from '../harness/rounds';
 import { report } from '../harness/result';
+import { alertBody, post } from './post-alert';
 import { median, medianRatio, round2, type Percentiles } from '../harness/stats';
 
 /**
@@ -71,29 +72,6 @@ class Side {
       sample: delivered.sample,
     };
   }
-}
-
-async function post(url: string, token: string, body: object): Promise<void> {
-  const response = await fetch(`${url}/api/alerts`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`POST /api/alerts: ${response.status}`);
-  await response.arrayBuffer();
-}
-
-function alertBody(groupId: string, description: string | undefined) {
-  return {
-    event: 'Bench',
-    headline: 'Fan-out benchmark',
-    ...(description ? { description } : {}),
-    severity: 'Severe',
-    urgency: 'Immediate',
-    certainty: 'Observed',
-    areas: [{ areaDesc: 'A', circle: { center: [4.84, 45.75], radiusMeters: 1000 } }],
-    groupIds: [groupId],
-  };
 }
 
 async function run(options: BenchOptions): Promise<void> {

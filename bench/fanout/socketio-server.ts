@@ -8,9 +8,10 @@ const io = new Server(server, { transports: ['websocket'], serveClient: false })
 io.on('connection', (socket) => void socket.join('all'));
 
 serve({
-  listen: () =>
+  /** On a free port, or on `port` (the reconnect storm restarts it where it was). */
+  listen: ({ port = 0 }: { port?: number } = {}) =>
     new Promise((resolve) => {
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(port, '127.0.0.1', () => {
         resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
       });
     }),

@@ -1,64 +1,54 @@
 import 'reflect-metadata';
-import { AccessTokenService } from '@tocsin/identity';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
 import { serve } from '../harness/child';
 import { startTestApp, type TestApp } from '../../test/support/test-app';
+import { seedAudience } from './seed-audience';
 
 /**
- * The real Tocsin API in a process of its own, with seeding hooks for the benchmark: an
- * agency, a dispatcher, responders with open sessions and access tokens, and one group per
- * audience size (made through SQL and the token service, since 10k argon2 logins would take
- * minutes and measure nothing of interest).
+ * The real Tocsin API in a process of its own, with seeding hooks for the benchmarks. `seed`
+ * starts it on a fresh database with responders (see {@link seedAudience}); `join` starts it
+ * on a database another process seeded: a second node (scale-out) or the same node after a
+ * restart (reconnect storm), with `env` adding REDIS_URL or a fixed PORT.
  */
+const BASE_ENV = { ACCESS_TOKEN_TTL_SECONDS: '3600', LOG_LEVEL: 'silent' };
 let app: TestApp | undefined;
 
-async function seed({ sizes }: { sizes: number[] }) {
-  app = await startTestApp({ ACCESS_TOKEN_TTL_SECONDS: '3600', LOG_LEVEL: 'silent' });
-  const db = app.app.get(DataSource);
-  const tokens = app.app.get(AccessTokenService);
-  const total = Math.max(...sizes);
+async function seed({ sizes, env = {} }: { sizes: number[]; env?: Record<string, string> }) {
+  app = await startTestApp({ ...BASE_ENV, ...env });
+  const audience = await seedAudience(app, sizes);
 
-  const [agency] = await db.query(`INSERT INTO agencies (name) VALUES ('Bench') RETURNING id`);
-  const users: { id: string; role: string }[] = await db.query(
-    `INSERT INTO users (agency_id, email, display_name, role)
-     SELECT $1, 'u' || i || '@bench.test', 'User ' || lpad(i::text, 6, '0'),
-            CASE WHEN i = 0 THEN 'dispatcher' ELSE 'responder' END
-       FROM generate_series(0, $2::int) i ORDER BY i RETURNING id, role`,
-    [agency.id, total],
-  );
-  const sessions: { id: string; user_id: string }[] = await db.query(
-    `INSERT INTO sessions (user_id, expires_at)
-     SELECT id, now() + interval '1 day' FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)
-      ORDER BY n RETURNING id, user_id`,
-    [users.map((user) => user.id)],
-  );
-  const tokenOf = (i: number) => tokens.issue(sessions[i].user_id, sessions[i].id).token;
-  const groups: Record<number, string> = {};
-  for (const size of sizes) {
-    const [group] = await db.query(
-      `INSERT INTO groups (agency_id, name) VALUES ($1, $2) RETURNING id`,
-      [agency.id, `Audience ${size}`],
-    );
-    await db.query(
-      `INSERT INTO group_members (group_id, user_id, agency_id, role)
-       SELECT $1, id, $2, 'member' FROM unnest($3::uuid[]) AS u(id)`,
-      [group.id, agency.id, users.slice(1, size + 1).map((user) => user.id)],
-    );
-    groups[size] = group.id;
-  }
+  return { url: app.url, databaseUrl: app.database.url, ...audience };
+}
 
-  return {
-    url: app.url,
-    dispatcherToken: tokenOf(0),
-    tokens: Array.from({ length: total }, (_, i) => tokenOf(i + 1)),
-    groups,
+async function join(args: { databaseUrl: string; owner?: boolean; env?: Record<string, string> }) {
+  const database = {
+    env: { DATABASE_URL: args.databaseUrl },
+    url: args.databaseUrl,
+    // A restarted node owns the database its first life seeded; a second node never drops it.
+    drop: () => (args.owner ? dropDatabase(args.databaseUrl) : Promise.resolve()),
   };
+  app = await startTestApp({ ...BASE_ENV, ...args.env }, database);
+
+  return { url: app.url };
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 serve({
   seed,
-  stop: async () => {
-    await app?.close();
+  join,
+  /** Stops the API; `drop` (the default, for the seeding process) drops its database too. */
+  stop: async ({ drop = true }: { drop?: boolean } = {}) => {
+    await (drop ? app?.close() : app?.stop());
     app = undefined;
   },
 });

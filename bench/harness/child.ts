@@ -115,6 +115,14 @@ export class Child {
     });
   }
 
+  /** Kills the process as a power cut would (SIGKILL: no shutdown hook runs). */
+  async kill(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.process.exitCode === null && this.process.signalCode === null) {
       this.process.kill('SIGTERM');

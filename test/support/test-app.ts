@@ -41,7 +41,8 @@ export async function startTestApp(
   let app: NestExpressApplication;
   try {
     app = await createApi(config, endpoint, logger);
-    await app.listen(0, '127.0.0.1');
+    // PORT=0 (the default here) takes a free port; a restart passes the port it had before.
+    await app.listen(config.http.port, '127.0.0.1');
   } catch (error) {
     await endpoint.close();
     throw error;

@@ -17,6 +17,18 @@ export interface RealtimeHandlers {
 }
 
 /**
+ * Reconnection backoff, jittered so that thousands of phones cut off together (a server
+ * restart, a cell tower) do not all come back in the same instant: the first retry 0.5–1.5 s
+ * after the cut, then doubling, at most 5 s, each ±50%. These are Socket.IO's defaults, set
+ * here so that they are a decision; bench/reconnect/reconnection.ts uses the same values.
+ */
+export const RECONNECTION = {
+  reconnectionDelay: 1000,
+  reconnectionDelayMax: 5000,
+  randomizationFactor: 0.5,
+};
+
+/**
  * The Socket.IO connection: the access token goes in `auth.token` (read at every connect, so a
  * reconnect carries the refreshed one), every alert event is acknowledged once handled, and
  * `auth.expiring` is answered with a refreshed token.
@@ -26,6 +38,7 @@ export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () 
     path: '/socket.io',
     transports: ['websocket'],
     auth: (send) => send({ token: api.token ?? '' }),
+    ...RECONNECTION,
   });
 
   for (const kind of ['created', 'updated', 'cancelled', 'escalated'] as const) {
