@@ -5,6 +5,7 @@ import type { ApiClient } from '../api/http';
 import { connectRealtime } from '../realtime/socket';
 import { lockDb } from '../storage/idb';
 import { AlertsModel } from './alerts-model';
+import { Announcements } from './announcements';
 import { ChatModel } from './chat-model';
 import { OutboxSender } from './outbox-sender';
 import { notices } from './notices';
@@ -37,8 +38,11 @@ export function startServices(api: ApiClient, me: MeView): Services {
     refused: (_item, error) => notices.push(`Not sent: ${error.message}`),
   });
 
+  const announcements = new Announcements();
   const disconnect = connectRealtime(api, {
     alert: (kind, alert) => {
+      // A reconnect's catch-up and a live copy of the same event can both arrive: one counts.
+      if (!announcements.firstTime(alert)) return;
       alerts.upsert(alert);
       if (kind === 'created' || kind === 'escalated') {
         // On screen already, so no push notification: say it here, and buzz on phones.
