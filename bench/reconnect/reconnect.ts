@@ -172,7 +172,7 @@ function line(kind: Storm, n: number, results: Record<string, Measured[]>, ratio
 
   return (
     `N=${n} ${kind} (${affected} cut): 99% reconnected tocsin ${t99('tocsin').toFixed(0)} ms, ` +
-    `socket.io ${t99('socket.io').toFixed(0)} ms${down}; alerts missing/duplicated: tocsin ` +
+    `socket.io ${t99('socket.io').toFixed(0)} ms${down}; alerts missing/repeated on the wire: tocsin ` +
     `${sum('tocsin', 'missing')}/${sum('tocsin', 'duplicates')}, socket.io ` +
     `${sum('socket.io', 'missing')}/${sum('socket.io', 'duplicates')}; ` +
     `tocsin/socket.io ${ratio.toFixed(2)}`

@@ -146,7 +146,9 @@ async function until(done: () => boolean, timeoutMs: number): Promise<void> {
 
 /**
  * Waits (bounded) until every cut client has reconnected after `t0` and every client has each
- * expected alert, then counts: reconnection times from `t0`, alerts missing, duplicated.
+ * expected alert, then counts: reconnection times from `t0`, alerts missing, and alert events
+ * repeated on the wire (a reconnect's catch-up crossing the live copy). Delivery is at least
+ * once: clients, as the PWA does, act on each (alert, seq) once, so a repeat is never shown.
  */
 async function wait(args: { t0: number; alertIds: string[]; timeoutMs: number }) {
   const affected = clients.filter((client) => client.cut);
