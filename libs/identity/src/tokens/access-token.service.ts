@@ -9,10 +9,13 @@ import jwt from 'jsonwebtoken';
 import type { EntityManager } from 'typeorm';
 import { parseCompactHeader } from './compact-jws';
 import { SigningKeys } from './signing-keys';
+import { VerifiedTokens } from './verified-tokens';
 
 /** The token-type claim of an access token; refresh and invitation tokens never carry it. */
 export const ACCESS_TOKEN_TYPE = 'access';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Tokens whose signature is remembered: about 1 KB each, so a few MB at most. */
+const VERIFIED_TOKENS = 4096;
 
 interface AccessClaims {
   typ: string;
@@ -39,6 +42,11 @@ interface LiveSessionRow {
  */
 @Injectable()
 export class AccessTokenService {
+  // A client sends the same token on every request until it expires: ES256 once per token.
+  private readonly verified = new VerifiedTokens<AccessClaims>(VERIFIED_TOKENS, (kid) =>
+    this.keys.verificationKey(kid),
+  );
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: SigningKeys,
@@ -88,6 +96,9 @@ export class AccessTokenService {
 
   private verifySignedClaims(token: unknown): AccessClaims {
     if (typeof token !== 'string') throw invalidToken();
+    const remembered = this.verified.get(token);
+    if (remembered) return remembered;
+
     const header = parseCompactHeader(token);
     if (!header) throw invalidToken();
     const key = this.keys.verificationKey(header.kid);
@@ -105,6 +116,7 @@ export class AccessTokenService {
     }
 
     if (typeof payload === 'string' || !isAccessClaims(payload)) throw invalidToken();
+    this.verified.remember(token, header.kid, key, payload);
 
     return payload;
   }
