@@ -8,7 +8,9 @@ import { startTestApp, type TestApp } from '../../test/support/test-app';
 
 /**
  * Tocsin's API and, in the same process on the same connection pool, a bare node:http
- * handler that runs the same SQL (AlertsRepository.list) and writes the rows as JSON.
+ * handler that runs the same SQL (AlertsRepository.listViews) and writes the JSON text it
+ * returns: what remains between the two is the API's own work (HTTP stack, authentication
+ * with its session check, validation).
  */
 let app: TestApp | undefined;
 
@@ -41,7 +43,7 @@ async function seed({ incidents }: { incidents: number }) {
     const url = new URL(req.url ?? '/', 'http://x');
     const [west, south, east, north] = (url.searchParams.get('bbox') ?? '').split(',').map(Number);
     repository
-      .list(db.manager, {
+      .listViews(db.manager, {
         agencyId: agency.id,
         userId: dispatcher.id,
         bbox: { west, south, east, north },
@@ -49,9 +51,9 @@ async function seed({ incidents }: { incidents: number }) {
         limit: 200,
       })
       .then(
-        (rows) => {
+        (body) => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(rows));
+          res.end(body);
         },
         () => {
           res.writeHead(500);

@@ -3,6 +3,7 @@ import type { AlertAreaView } from '@tocsin/contracts';
 import type { Area } from '@tocsin/geo';
 import type { EntityManager } from 'typeorm';
 import type { AlertRecord } from './alert-record';
+import { alertViewsJson } from './alert-view-sql';
 
 /** The columns a new alert is written with; the rest take their defaults. */
 export type NewAlert = Omit<
@@ -159,37 +160,43 @@ export class AlertsRepository {
     return rows[0];
   }
 
-  /** Alerts visible to a user (sent by their agency, or received), optionally in a box. */
-  async list(
-    manager: EntityManager,
-    filter: {
-      agencyId: string;
-      userId: string;
-      bbox?: { west: number; south: number; east: number; north: number };
-      state?: 'active' | 'cancelled' | 'expired';
-      limit: number;
-    },
-  ): Promise<AlertRecord[]> {
-    const params: unknown[] = [filter.agencyId, filter.userId, filter.limit];
-    const where = [
-      `(a.agency_id = $1 OR EXISTS (
-          SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = $2))`,
-    ];
-    if (filter.bbox) {
-      params.push(filter.bbox.west, filter.bbox.south, filter.bbox.east, filter.bbox.north);
-      where.push(bboxCondition(params.length));
-    }
-    if (filter.state === 'active') where.push('a.cancelled_at IS NULL AND a.expires > now()');
-    if (filter.state === 'cancelled') where.push('a.cancelled_at IS NOT NULL');
-    if (filter.state === 'expired') where.push('a.cancelled_at IS NULL AND a.expires <= now()');
+  /**
+   * Alerts visible to a user (sent by their agency, or received), optionally in a box, newest
+   * first, as the JSON text of their views (an array) built by PostgreSQL: the map viewport
+   * asks this many times a second, and the API sends the text as it comes.
+   */
+  async listViews(manager: EntityManager, filter: ListFilter): Promise<string> {
+    const { where, params } = listWhere(filter);
+    const [{ body }] = await manager.query(alertViewsJson(where, '$3'), params);
 
-    const rows = await manager.query(
-      `${SELECT_ALERT} WHERE ${where.join(' AND ')} ORDER BY a.sent DESC LIMIT $3`,
-      params,
-    );
-
-    return rows.map(toRecord);
+    return body;
   }
+}
+
+export interface ListFilter {
+  agencyId: string;
+  userId: string;
+  bbox?: { west: number; south: number; east: number; north: number };
+  state?: 'active' | 'cancelled' | 'expired';
+  limit: number;
+}
+
+/** The conditions of a list: $1 the agency, $2 the user, $3 the limit, then the box. */
+function listWhere(filter: ListFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [filter.agencyId, filter.userId, filter.limit];
+  const where = [
+    `(a.agency_id = $1 OR EXISTS (
+        SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = $2))`,
+  ];
+  if (filter.bbox) {
+    params.push(filter.bbox.west, filter.bbox.south, filter.bbox.east, filter.bbox.north);
+    where.push(bboxCondition(params.length));
+  }
+  if (filter.state === 'active') where.push('a.cancelled_at IS NULL AND a.expires > now()');
+  if (filter.state === 'cancelled') where.push('a.cancelled_at IS NOT NULL');
+  if (filter.state === 'expired') where.push('a.cancelled_at IS NULL AND a.expires <= now()');
+
+  return { where: where.join(' AND '), params };
 }
 
 /** Active alerts of every agency with scope Public (never Draft): the public feed. */
