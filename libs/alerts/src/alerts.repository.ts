@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertAreaView } from '@tocsin/contracts';
+import { preparedQuery } from '@tocsin/database';
 import type { Area } from '@tocsin/geo';
 import type { EntityManager } from 'typeorm';
 import type { AlertRecord } from './alert-record';
@@ -167,7 +168,11 @@ export class AlertsRepository {
    */
   async listViews(manager: EntityManager, filter: ListFilter): Promise<string> {
     const { where, params } = listWhere(filter);
-    const [{ body }] = await manager.query(alertViewsJson(where, '$3'), params);
+    const [{ body }] = await preparedQuery<{ body: string }>(
+      manager,
+      alertViewsJson(where, '$3'),
+      params,
+    );
 
     return body;
   }
@@ -215,14 +220,20 @@ export async function listPublicActive(
   return rows.map(toRecord);
 }
 
-/** A viewport with west > east crosses the antimeridian: it is two boxes. */
+/**
+ * A viewport with west > east crosses the antimeridian: it is two boxes, west..180 and
+ * -180..east; otherwise both boxes are the viewport. Always two `&&` tests on the extent
+ * (no CASE around them), so that a prepared statement's generic plan still walks the GiST
+ * index for either case.
+ */
 function bboxCondition(last: number): string {
-  const [w, s, e, n] = [last - 3, last - 2, last - 1, last].map((i) => `$${i}`);
+  const [w, s, e, n] = [last - 3, last - 2, last - 1, last].map((i) => `$${i}::float8`);
+  const crosses = `${w} > ${e}`;
 
-  return `(CASE WHEN ${w}::float8 <= ${e}::float8
-             THEN a.extent && ST_MakeEnvelope(${w}, ${s}, ${e}, ${n}, 4326)
-             ELSE a.extent && ST_MakeEnvelope(${w}, ${s}, 180, ${n}, 4326)
-               OR a.extent && ST_MakeEnvelope(-180, ${s}, ${e}, ${n}, 4326) END)`;
+  return `(a.extent && ST_MakeEnvelope(${w}, ${s},
+             CASE WHEN ${crosses} THEN 180 ELSE ${e} END, ${n}, 4326)
+           OR a.extent && ST_MakeEnvelope(CASE WHEN ${crosses} THEN -180 ELSE ${w} END, ${s},
+             ${e}, ${n}, 4326))`;
 }
 
 function toRecord(row: Record<string, unknown>): AlertRecord {

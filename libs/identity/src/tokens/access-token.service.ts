@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import { DomainError } from '@tocsin/common';
+import { preparedQuery } from '@tocsin/database';
 import type { UserRole } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
 import jwt from 'jsonwebtoken';
@@ -74,13 +75,15 @@ export class AccessTokenService {
   async verify(token: unknown): Promise<Principal> {
     const claims = this.verifySignedClaims(token);
 
-    const rows = (await this.manager.query(
+    // Every request asks this: prepared, it is parsed and planned once per connection.
+    const rows = await preparedQuery<LiveSessionRow>(
+      this.manager,
       `SELECT u.agency_id, u.role, u.is_operator, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [claims.sid, claims.sub],
-    )) as LiveSessionRow[];
+    );
     const live = rows[0];
     if (!live) throw invalidToken('auth.session_ended', 'the session has ended');
 
