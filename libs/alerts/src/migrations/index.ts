@@ -1,4 +1,9 @@
 import { CreateAlerts1764780300000 } from './1764780300000-CreateAlerts';
 import { CapInterop1764780400000 } from './1764780400000-CapInterop';
+import { OpenAlertsNewestFirst1765300500000 } from './1765300500000-OpenAlertsNewestFirst';
 
-export const alertsMigrations = [CreateAlerts1764780300000, CapInterop1764780400000];
+export const alertsMigrations = [
+  CreateAlerts1764780300000,
+  CapInterop1764780400000,
+  OpenAlertsNewestFirst1765300500000,
+];
