@@ -130,6 +130,13 @@ describe('GET /api/alerts: the views PostgreSQL writes', () => {
     expect((await list(query)).status).toBe(400);
   });
 
+  it('documents its query parameters in OpenAPI', async () => {
+    const { body } = await request(`${api.url}/api/docs-json`);
+    const parameters = body.paths['/api/alerts'].get.parameters;
+
+    expect(parameters.map((p: any) => p.name).sort()).toEqual(['bbox', 'limit', 'status']);
+  });
+
   it('still needs a token', async () => {
     expect((await request(`${api.url}/api/alerts`)).status).toBe(401);
   });
