@@ -8,9 +8,24 @@ import { startTestApp, type TestApp } from '../../test/support/test-app';
 
 /**
  * Tocsin's API and, in the same process on the same connection pool, a bare node:http
- * handler that runs the same SQL (AlertsRepository.list) and writes the rows as JSON.
+ * handler that runs the same SQL (AlertsRepository.listViews) and writes the JSON text it
+ * returns: what remains between the two is the API's own work (HTTP stack, authentication
+ * with its session check, validation).
  */
 let app: TestApp | undefined;
+
+const SEED_BATCH = 50_000;
+
+/** Incidents first..last over mainland France; half have expired, a small box around each. */
+const INSERT_INCIDENTS = `
+  INSERT INTO alerts (agency_id, sender_user_id, identifier, sender, sent, status, msg_type,
+          scope, event, headline, severity, urgency, certainty, effective, expires, extent)
+  SELECT $1, $2, 'bench-' || i, 'bench@tocsin.test', t, 'Actual', 'Alert', 'Public',
+         'Fire', 'Incident ' || i, 'Severe', 'Immediate', 'Observed', t,
+         t + CASE WHEN i % 2 = 0 THEN interval '30 days' ELSE interval '1 minute' END,
+         ST_Expand(ST_SetSRID(ST_MakePoint(-4.5 + x * 12.5, 42.5 + y * 8.5), 4326), 0.01)
+    FROM (SELECT i, random() AS x, random() AS y, now() - interval '7 days' * random() AS t
+            FROM generate_series($3::int, $4::int) i) s`;
 
 async function seed({ incidents }: { incidents: number }) {
   app = await startTestApp(identityEnv({ LOG_LEVEL: 'silent', ACCESS_TOKEN_TTL_SECONDS: '3600' }));
@@ -20,19 +35,11 @@ async function seed({ incidents }: { incidents: number }) {
   const dispatcher = agency.users.dispatcher;
   await db.transaction(async (tx) => {
     await tx.query('SELECT setseed(0.42)');
-    // Incidents over mainland France; half have expired, a small box around each.
-    await tx.query(
-      `INSERT INTO alerts (agency_id, sender_user_id, identifier, sender, sent, status, msg_type,
-              scope, event, headline, severity, urgency, certainty, effective, expires, extent)
-       SELECT $1, $2, 'bench-' || i, 'bench@tocsin.test', t, 'Actual', 'Alert', 'Public',
-              'Fire', 'Incident ' || i, 'Severe', 'Immediate', 'Observed', t,
-              t + CASE WHEN i % 2 = 0 THEN interval '30 days' ELSE interval '1 minute' END,
-              ST_Expand(ST_SetSRID(ST_MakePoint(-4.5 + x * 12.5, 42.5 + y * 8.5), 4326), 0.01)
-         FROM (SELECT i, random() AS x, random() AS y,
-                      now() - interval '7 days' * random() AS t
-                 FROM generate_series(1, $3::int) i) s`,
-      [agency.id, dispatcher.id, incidents],
-    );
+    // In batches: one statement for 1M rows outlasts the pool's 30 s statement timeout.
+    for (let first = 1; first <= incidents; first += SEED_BATCH) {
+      const last = Math.min(incidents, first + SEED_BATCH - 1);
+      await tx.query(INSERT_INCIDENTS, [agency.id, dispatcher.id, first, last]);
+    }
   });
   await db.query('ANALYZE alerts');
 
@@ -41,7 +48,7 @@ async function seed({ incidents }: { incidents: number }) {
     const url = new URL(req.url ?? '/', 'http://x');
     const [west, south, east, north] = (url.searchParams.get('bbox') ?? '').split(',').map(Number);
     repository
-      .list(db.manager, {
+      .listViews(db.manager, {
         agencyId: agency.id,
         userId: dispatcher.id,
         bbox: { west, south, east, north },
@@ -49,9 +56,9 @@ async function seed({ incidents }: { incidents: number }) {
         limit: 200,
       })
       .then(
-        (rows) => {
+        (body) => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(rows));
+          res.end(body);
         },
         () => {
           res.writeHead(500);

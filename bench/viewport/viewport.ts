@@ -61,8 +61,10 @@ async function load(server: Child, urls: string[], token?: string): Promise<Meas
       while (next < urls.length) {
         const url = urls[next++];
         const t = performance.now();
-        bytes += await get(url, token);
+        // Not `bytes += await …`: that reads `bytes` before the await, losing the others' sums.
+        const received = await get(url, token);
         latencies.push(performance.now() - t);
+        bytes += received;
       }
     }),
   );
@@ -79,7 +81,7 @@ async function load(server: Child, urls: string[], token?: string): Promise<Meas
 
 async function run(options: BenchOptions): Promise<void> {
   const incidents = options.quick ? 10_000 : 1_000_000;
-  const requests = options.quick ? 300 : 2000;
+  const requests = options.quick ? 1000 : 2000;
   const rounds = options.quick ? 1 : 5;
   const pinned = pinSelf(1);
   const server = Child.start(path.join(__dirname, 'viewport-server.js'), { core: 0 });
@@ -115,13 +117,16 @@ async function run(options: BenchOptions): Promise<void> {
     const p99Ratio = medianRatio(p99('tocsin'), p99('bare'));
     const rateRatio = medianRatio(rate('tocsin'), rate('bare'));
     const bytes = (name: string) => median(results[name].map((r) => r.bytes)).toFixed(0);
+    const cpu = (name: string) =>
+      median(results[name].map((r) => r.cpuPerRequestMs * 1000)).toFixed(0);
     report(
       'viewport',
       `${incidents} incidents, ${requests} boxes × ${rounds} rounds, ${CONCURRENCY} in flight: ` +
         `p99 tocsin ${median(p99('tocsin')).toFixed(1)} ms, bare ${median(p99('bare')).toFixed(1)} ms` +
         ` (${p99Ratio.toFixed(2)}×); throughput tocsin ${median(rate('tocsin')).toFixed(0)}/s, ` +
         `bare ${median(rate('bare')).toFixed(0)}/s (${rateRatio.toFixed(2)}×); ` +
-        `${bytes('tocsin')} vs ${bytes('bare')} B per response (p99 tocsin/bare)`,
+        `${bytes('tocsin')} vs ${bytes('bare')} B per response; server CPU ${cpu('tocsin')} vs ` +
+        `${cpu('bare')} µs per request (p99 tocsin/bare)`,
       round2(p99Ratio),
       {
         pinned,

@@ -173,7 +173,9 @@ describe('alert input and permissions', () => {
     const token = a.users.dispatcher.accessToken;
     const east = await request(`${api.url}/api/alerts?bbox=178,-18,180,-14`, { token });
     const across = await request(`${api.url}/api/alerts?bbox=178.5,-18,-178.5,-14`, { token });
+    const west = await request(`${api.url}/api/alerts?bbox=-179.5,-18,-178,-14`, { token });
     expect(east.body.map((alert: any) => alert.id)).toContain(body.id);
+    expect(west.body.map((alert: any) => alert.id)).toContain(body.id);
     expect(across.body.map((alert: any) => alert.id)).toContain(body.id);
     expect(body.areas[0].geometry.coordinates[0][0][1]).toEqual([-179, -17]);
   });

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertView, RecipientView, ResponseTally } from '@tocsin/contracts';
-import type { BoundingBox } from '@tocsin/geo';
 import type { Principal } from '@tocsin/http';
 import { PushService, type PushFigures } from '@tocsin/push';
 import { DataSource } from 'typeorm';
 import { alertPolicy, notFound } from './alert-policy';
 import { toAlertView, type AlertRecord } from './alert-record';
 import { AlertsRepository } from './alerts.repository';
+import type { ListAlertsFilter } from './dto/list-alerts.query';
 import { RecipientsRepository } from './recipients.repository';
 
 /** Reading alerts, always through the policy: what a user may not see does not exist. */
@@ -26,19 +26,15 @@ export class AlertQueriesService {
     return toAlertView(alert);
   }
 
-  async list(
-    principal: Principal,
-    filter: { bbox?: BoundingBox; state?: 'active' | 'cancelled' | 'expired'; limit?: number },
-  ): Promise<AlertView[]> {
-    const records = await this.alerts.list(this.dataSource.manager, {
+  /** The alerts a user may see, as the JSON text of an array of views. */
+  listJson(principal: Principal, filter: ListAlertsFilter): Promise<string> {
+    return this.alerts.listViews(this.dataSource.manager, {
       agencyId: principal.agencyId,
       userId: principal.userId,
       bbox: filter.bbox,
       state: filter.state,
       limit: filter.limit ?? 200,
     });
-
-    return records.map(toAlertView);
   }
 
   async recipientsOf(

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -9,15 +10,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { parseBbox } from '@tocsin/geo';
 import { CurrentUser, type Principal } from '@tocsin/http';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertResponsesService } from './alert-responses.service';
 import { CreateAlertDto } from './dto/create-alert.dto';
-import { ListAlertsQuery } from './dto/list-alerts.query';
+import { parseListAlertsQuery } from './dto/list-alerts.query';
 import { CancelAlertDto, RespondDto } from './dto/respond.dto';
 import { UpdateAlertDto } from './dto/update-alert.dto';
 
@@ -61,14 +61,27 @@ export class AlertsController {
     summary: 'List alerts',
     description:
       'Alerts of the caller’s agency and alerts they received, newest first, optionally ' +
-      'within a map box (`bbox=w,s,e,n`, across the antimeridian when w > e) and by state.',
+      'within a map box (`bbox=w,s,e,n`, across the antimeridian when w > e) and by state. ' +
+      'An array of the same alert objects as `GET /api/alerts/{id}`, as compact JSON.',
   })
-  list(@CurrentUser() principal: Principal, @Query() query: ListAlertsQuery) {
-    return this.queries.list(principal, {
-      bbox: query.bbox ? parseBbox(query.bbox) : undefined,
-      state: query.status,
-      limit: query.limit,
-    });
+  @ApiQuery({
+    name: 'bbox',
+    required: false,
+    description: 'west,south,east,north in degrees (at most 200 characters)',
+    example: '2.2,48.8,2.5,49',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: ['active', 'cancelled', 'expired'] })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+  })
+  @ApiOkResponse({ description: 'Alert objects, newest first.' })
+  // The body is JSON text built by PostgreSQL; Nest sends a string as it is.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  list(@CurrentUser() principal: Principal, @Query() query: Record<string, unknown>) {
+    // A plain object type: the global validation pipe leaves it to this cheaper parser.
+    return this.queries.listJson(principal, parseListAlertsQuery(query));
   }
 
   @Get(':id')

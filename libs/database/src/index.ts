@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './data-source-options';
 export * from './embedded-postgres';
 export * from './migrations';
+export * from './prepared-query';

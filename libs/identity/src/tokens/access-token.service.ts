@@ -3,16 +3,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import { DomainError } from '@tocsin/common';
+import { preparedQuery } from '@tocsin/database';
 import type { UserRole } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
 import jwt from 'jsonwebtoken';
 import type { EntityManager } from 'typeorm';
 import { parseCompactHeader } from './compact-jws';
 import { SigningKeys } from './signing-keys';
+import { VerifiedTokens } from './verified-tokens';
 
 /** The token-type claim of an access token; refresh and invitation tokens never carry it. */
 export const ACCESS_TOKEN_TYPE = 'access';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Tokens whose signature is remembered: about 1 KB each, so a few MB at most. */
+const VERIFIED_TOKENS = 4096;
 
 interface AccessClaims {
   typ: string;
@@ -39,6 +43,11 @@ interface LiveSessionRow {
  */
 @Injectable()
 export class AccessTokenService {
+  // A client sends the same token on every request until it expires: ES256 once per token.
+  private readonly verified = new VerifiedTokens<AccessClaims>(VERIFIED_TOKENS, (kid) =>
+    this.keys.verificationKey(kid),
+  );
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: SigningKeys,
@@ -66,13 +75,15 @@ export class AccessTokenService {
   async verify(token: unknown): Promise<Principal> {
     const claims = this.verifySignedClaims(token);
 
-    const rows = (await this.manager.query(
+    // Every request asks this: prepared, it is parsed and planned once per connection.
+    const rows = await preparedQuery<LiveSessionRow>(
+      this.manager,
       `SELECT u.agency_id, u.role, u.is_operator, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [claims.sid, claims.sub],
-    )) as LiveSessionRow[];
+    );
     const live = rows[0];
     if (!live) throw invalidToken('auth.session_ended', 'the session has ended');
 
@@ -88,6 +99,9 @@ export class AccessTokenService {
 
   private verifySignedClaims(token: unknown): AccessClaims {
     if (typeof token !== 'string') throw invalidToken();
+    const remembered = this.verified.get(token);
+    if (remembered) return remembered;
+
     const header = parseCompactHeader(token);
     if (!header) throw invalidToken();
     const key = this.keys.verificationKey(header.kid);
@@ -105,6 +119,7 @@ export class AccessTokenService {
     }
 
     if (typeof payload === 'string' || !isAccessClaims(payload)) throw invalidToken();
+    this.verified.remember(token, header.kid, key, payload);
 
     return payload;
   }

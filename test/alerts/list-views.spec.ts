@@ -1,0 +1,143 @@
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertBody, LYON_SQUARE } from '../support/alert-factory';
+import {
+  createAgency,
+  identityEnv,
+  loginOperator,
+  type TestAgency,
+} from '../support/identity-factory';
+import { request, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * GET /api/alerts builds its JSON in PostgreSQL (alert-view-sql.ts) while GET /api/alerts/:id
+ * builds it in TypeScript (toAlertView): a client must not see a difference.
+ */
+describe('GET /api/alerts: the views PostgreSQL writes', () => {
+  let api: TestApp;
+  let a: TestAgency;
+  const sent: string[] = [];
+
+  beforeAll(async () => {
+    api = await startTestApp(identityEnv());
+    const operator = await loginOperator(api.url);
+    a = await createAgency(api.url, operator.accessToken);
+    const group = await request(`${api.url}/api/groups`, {
+      method: 'POST',
+      token: a.users.admin.accessToken,
+      body: { name: 'Backup' },
+    });
+    const bodies = [
+      alertBody(),
+      alertBody({
+        headline: 'Quotes " \\ and ünïcödé, a tab\there',
+        description: undefined,
+        instruction: undefined,
+        category: ['Fire', 'Safety'],
+        onset: '2026-01-02T03:04:05.678+02:00',
+        escalation: { afterSeconds: 300, backupGroupId: group.body.id },
+        areas: [
+          { areaDesc: 'Plant', circle: { center: [4.8123456, 45.7], radiusMeters: 2500.5 } },
+          { areaDesc: 'Square', geometry: LYON_SQUARE },
+        ],
+      }),
+      alertBody({ escalation: { afterSeconds: 60 } }),
+      alertBody({ headline: 'To be cancelled' }),
+    ];
+    for (const body of bodies) {
+      const created = await request(`${api.url}/api/alerts`, {
+        method: 'POST',
+        token: a.users.dispatcher.accessToken,
+        body,
+      });
+      expect(created.status).toBe(201);
+      sent.push(created.body.id);
+    }
+
+    const cancelled = await request(`${api.url}/api/alerts/${sent[3]}/cancel`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: { reason: 'resolved' },
+    });
+    expect(cancelled.status).toBe(200);
+    const db = api.app.get(DataSource);
+    // Expired, and geocodes as a CAP import writes them (the API does not take them).
+    await db.query(`UPDATE alerts SET expires = sent + interval '1 millisecond' WHERE id = $1`, [
+      sent[2],
+    ]);
+    await db.query(
+      `UPDATE alert_areas SET geocodes = '[{"valueName": "INSEE", "value": "69123"}]'
+        WHERE alert_id = $1`,
+      [sent[0]],
+    );
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const list = (query = '') =>
+    request(`${api.url}/api/alerts${query}`, { token: a.users.dispatcher.accessToken });
+
+  it('answers each alert exactly as GET /api/alerts/:id does, newest first', async () => {
+    const listed = await list('?limit=1000');
+
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(listed.body.map((alert: any) => alert.id)).toEqual([...sent].reverse());
+    for (const alert of listed.body) {
+      const one = await request(`${api.url}/api/alerts/${alert.id}`, {
+        token: a.users.dispatcher.accessToken,
+      });
+      expect(alert).toStrictEqual(one.body);
+    }
+    expect(listed.body.map((alert: any) => alert.state)).toEqual([
+      'cancelled',
+      'expired',
+      'active',
+      'active',
+    ]);
+  });
+
+  it('writes compact JSON', async () => {
+    const response = await fetch(`${api.url}/api/alerts?status=active`, {
+      headers: { authorization: `Bearer ${a.users.dispatcher.accessToken}` },
+    });
+    const text = await response.text();
+
+    expect(text).not.toMatch(/\n|" : |, "/);
+    expect(JSON.parse(text)).toHaveLength(2);
+  });
+
+  it('answers an empty box with an empty array', async () => {
+    const empty = await list('?bbox=2.2,48.8,2.5,48.9');
+
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual([]);
+  });
+
+  it.each([
+    '?unknown=1',
+    '?status=active&status=expired',
+    '?limit=0',
+    '?limit=1001',
+    '?limit=ten',
+    '?limit=1.5',
+    '?status=maybe',
+    `?bbox=${'1'.repeat(201)}`,
+    '?bbox=1,2,3',
+  ])('refuses %s with 400', async (query) => {
+    expect((await list(query)).status).toBe(400);
+  });
+
+  it('documents its query parameters in OpenAPI', async () => {
+    const { body } = await request(`${api.url}/api/docs-json`);
+    const parameters = body.paths['/api/alerts'].get.parameters;
+
+    expect(parameters.map((p: any) => p.name).sort()).toEqual(['bbox', 'limit', 'status']);
+  });
+
+  it('still needs a token', async () => {
+    expect((await request(`${api.url}/api/alerts`)).status).toBe(401);
+  });
+});
