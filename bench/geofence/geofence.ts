@@ -16,7 +16,25 @@ import { SHAPES, SPREAD } from './shapes';
  */
 const MAX_AGE_SECONDS = 86_400;
 
+/** Rows per insert: one statement for a million would pass the 30 s statement timeout. */
+const GROW_BATCH = 50_000;
+
 async function growTo(db: DataSource, agencyId: string, from: number, to: number, seed: number) {
+  for (let start = from; start < to; start += GROW_BATCH) {
+    // Each batch its own seed in [0, 1), as setseed wants, and the same on every run.
+    const batchSeed = (seed + (start / GROW_BATCH) * 0.0137) % 1;
+    await insertResponders(db, agencyId, start, Math.min(to, start + GROW_BATCH), batchSeed);
+  }
+  await db.query('ANALYZE users; ANALYZE responder_locations');
+}
+
+async function insertResponders(
+  db: DataSource,
+  agencyId: string,
+  from: number,
+  to: number,
+  seed: number,
+) {
   await db.transaction(async (tx) => {
     // setseed makes random() deterministic for the rest of this transaction.
     await tx.query('SELECT setseed($1)', [seed]);
@@ -34,7 +52,6 @@ async function growTo(db: DataSource, agencyId: string, from: number, to: number
       [agencyId, from, to, SPREAD.west, SPREAD.east, SPREAD.south, SPREAD.north],
     );
   });
-  await db.query('ANALYZE users; ANALYZE responder_locations');
 }
 
 function baselineSql(circle: boolean): string {
