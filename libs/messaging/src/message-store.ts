@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageView, SharedLocation } from '@tocsin/contracts';
-import type { EntityManager } from 'typeorm';
+import { OutboxEntry } from '@tocsin/outbox';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { MessageContent } from './message-content';
+import { MESSAGE_EVENT_TOPIC } from './message-events';
 import { MESSAGE_COLUMNS, toMessageView, type MessageRow } from './records';
 
 export interface NewMessage {
@@ -17,6 +19,62 @@ export interface NewMessage {
 }
 
 const FROM = 'FROM messages m LEFT JOIN users su ON su.id = m.sender_id';
+
+/**
+ * A member's new message in one statement (one round trip): the conversation's row lock and
+ * next seq and rev, the sender's membership, the message, its first version and its outbox
+ * row. The membership row is read `FOR SHARE` after the conversation's lock, so a removal that
+ * committed while this statement waited for the lock is seen (PostgreSQL re-checks a locked
+ * row's newest version): the sender's agency is then null and the insert fails on its NOT NULL,
+ * as a repeated client id fails on its unique key. Either failure rolls the whole statement
+ * back, so no seq is lost, and the caller takes the transactional path to answer it.
+ */
+const APPEND_AS_MEMBER = `
+  WITH conv AS (
+    UPDATE conversations SET last_seq = last_seq + 1, last_rev = last_rev + 1
+     WHERE id = $1 RETURNING id, last_seq, last_rev
+  ), sender AS (
+    SELECT conv.id, conv.last_seq, conv.last_rev, member.agency_id
+      FROM conv LEFT JOIN LATERAL (
+        SELECT cm.agency_id FROM conversation_members cm
+         WHERE cm.conversation_id = conv.id AND cm.user_id = $2 AND cm.left_seq IS NULL
+           FOR SHARE) member ON true
+  ), msg AS (
+    INSERT INTO messages (conversation_id, seq, rev, created_rev, sender_id, sender_agency_id,
+                          client_id, kind, body, location)
+    SELECT id, last_seq, last_rev, last_rev, $2::uuid, agency_id, $3::text, $4::text, $5::text,
+           $6::jsonb
+      FROM sender
+    RETURNING *
+  ), version AS (
+    INSERT INTO message_versions (message_id, version, action, body, location, actor_id, at)
+    SELECT id, 1, 'created', body, location, sender_id, created_at FROM msg
+  ), event AS (
+    INSERT INTO outbox (topic, payload)
+    SELECT $7::text, jsonb_build_object('conversationId', conversation_id, 'messageId', id,
+                                        'event', 'message.created', 'rev', rev)
+      FROM msg
+    RETURNING id, payload, created_at
+  )
+  SELECT ${MESSAGE_COLUMNS}, event.id AS outbox_id, event.payload AS outbox_payload,
+         event.created_at AS outbox_created_at
+    FROM msg m CROSS JOIN event LEFT JOIN users su ON su.id = m.sender_id`;
+
+/** The errors by which {@link APPEND_AS_MEMBER} hands the case to the transactional path. */
+function isFallback(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driver = error.driverError as { code?: string; column?: string; constraint?: string };
+  const notMember = driver.code === '23502' && driver.column === 'sender_agency_id';
+  const resent = driver.code === '23505' && driver.constraint === 'messages_client_id';
+
+  return notMember || resent;
+}
+
+type AppendedRow = MessageRow & {
+  outbox_id: string;
+  outbox_payload: Record<string, unknown>;
+  outbox_created_at: Date;
+};
 
 /** The SQL of messages and their archived versions. */
 @Injectable()
@@ -45,6 +103,48 @@ export class MessageStore {
     await this.addVersion(manager, id, 1, 'created', content, input.senderId, at);
 
     return id;
+  }
+
+  /**
+   * A current member's new message and its outbox row, committed on their own (no transaction
+   * needed around it). Undefined when the statement cannot decide: no such conversation, not
+   * a current member (or an incident's late recipient), a resent client id, a removal racing
+   * the send; the caller then answers through the transactional path.
+   */
+  async appendAsMember(
+    manager: EntityManager,
+    input: { conversationId: string; senderId: string; clientId: string; content: MessageContent },
+  ): Promise<{ message: MessageView; entry: OutboxEntry } | undefined> {
+    const { content } = input;
+    let rows: AppendedRow[];
+    try {
+      rows = (await manager.query(APPEND_AS_MEMBER, [
+        input.conversationId,
+        input.senderId,
+        input.clientId,
+        content.kind,
+        content.body,
+        content.location === null ? null : JSON.stringify(content.location),
+        MESSAGE_EVENT_TOPIC,
+      ])) as AppendedRow[];
+    } catch (error) {
+      if (isFallback(error)) return undefined;
+      throw error;
+    }
+    const row = rows[0];
+    if (!row) return undefined;
+
+    const entry = Object.assign(new OutboxEntry(), {
+      id: String(row.outbox_id),
+      topic: MESSAGE_EVENT_TOPIC,
+      payload: row.outbox_payload,
+      createdAt: row.outbox_created_at,
+      leaseUntil: null,
+      dispatchedAt: null,
+      attempts: 0,
+    });
+
+    return { message: toMessageView(row), entry };
   }
 
   /** Applies an edit (new content) or a deletion (null), keeping the old text as a version. */

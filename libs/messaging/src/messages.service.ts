@@ -8,13 +8,13 @@ import type {
   ReceiptEvent,
 } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
-import { OutboxService } from '@tocsin/outbox';
+import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 import { RealtimeService, rooms } from '@tocsin/realtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
 import { messagingErrors } from './errors';
-import { parseContent, parseText } from './message-content';
+import { parseContent, parseText, type MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
 import { MessageStore } from './message-store';
 
@@ -46,41 +46,20 @@ export class MessagesService {
   ): Promise<MessageView> {
     const content = parseContent(input);
 
-    const { message, entry } = await this.dataSource.transaction(async (manager) => {
-      const { member } = await this.access.member(manager, principal, conversationId, true);
-      const existing = await this.messages.byClientId(
-        manager,
-        conversationId,
-        principal.userId,
-        input.clientId,
-      );
-      if (existing) return { message: existing, entry: undefined };
-
-      const { seq, rev } = await this.conversations.next(manager, conversationId, true);
-      const id = await this.messages.insert(manager, {
-        conversationId,
-        seq,
-        rev,
-        senderId: principal.userId,
-        senderAgencyId: member.agencyId,
-        clientId: input.clientId,
-        content,
-      });
-      const event: MessageEventMessage = {
-        conversationId,
-        messageId: id,
-        event: 'message.created',
-        rev,
-      };
-      const outboxEntry = await this.outbox.add(manager, MESSAGE_EVENT_TOPIC, event);
-
-      return {
-        message: (await this.messages.byId(manager, conversationId, id))!,
-        entry: outboxEntry,
-      };
+    // The common case in one round trip; every other case (refusals, resends, incident
+    // newcomers, a racing removal) is answered by the transaction below, as before.
+    const appended = await this.messages.appendAsMember(this.dataSource.manager, {
+      conversationId,
+      senderId: principal.userId,
+      clientId: input.clientId,
+      content,
     });
-    // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
-    if (entry) this.outbox.dispatchInBackground([entry]);
+    const { message, entry } =
+      appended ?? (await this.sendInTransaction(principal, conversationId, input, content));
+    if (entry) {
+      // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
+      this.outbox.dispatchInBackground([entry]);
+    }
 
     return message;
   }
@@ -211,6 +190,47 @@ export class MessagesService {
     this.realtime.emitToRoom(rooms.conversation(conversationId), 'message.receipt', receipt);
 
     return receipt;
+  }
+
+  private sendInTransaction(
+    principal: Principal,
+    conversationId: string,
+    input: { clientId: string },
+    content: MessageContent,
+  ): Promise<{ message: MessageView; entry: OutboxEntry | undefined }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { member } = await this.access.member(manager, principal, conversationId, true);
+      const existing = await this.messages.byClientId(
+        manager,
+        conversationId,
+        principal.userId,
+        input.clientId,
+      );
+      if (existing) return { message: existing, entry: undefined };
+
+      const { seq, rev } = await this.conversations.next(manager, conversationId, true);
+      const id = await this.messages.insert(manager, {
+        conversationId,
+        seq,
+        rev,
+        senderId: principal.userId,
+        senderAgencyId: member.agencyId,
+        clientId: input.clientId,
+        content,
+      });
+      const event: MessageEventMessage = {
+        conversationId,
+        messageId: id,
+        event: 'message.created',
+        rev,
+      };
+      const outboxEntry = await this.outbox.add(manager, MESSAGE_EVENT_TOPIC, event);
+
+      return {
+        message: (await this.messages.byId(manager, conversationId, id))!,
+        entry: outboxEntry,
+      };
+    });
   }
 
   private async change(

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pause } from '../support/socket-client';
+import { call, send, startChatWorld, type ChatWorld } from './chat-world';
+
+/**
+ * A send racing a removal: the removal holds the conversation's lock (as MembershipService
+ * does inside its transaction) while the removed member's send waits for it. Once the removal
+ * commits, the send must be refused and no seq may be lost.
+ */
+describe('chat send racing a membership change', () => {
+  let w: ChatWorld;
+
+  beforeAll(async () => {
+    w = await startChatWorld();
+  });
+
+  afterAll(async () => {
+    await w?.api.close();
+  });
+
+  it('refuses the send of a member removed while it waited, and leaves no gap in seq', async () => {
+    const [alice, , carol] = w.members;
+    const before = await send(w.api, alice, w.conversationId, 'before');
+    expect(before.status).toBe(201);
+
+    const db = w.api.app.get(DataSource);
+    let racing: ReturnType<typeof send> | undefined;
+    // The removal's transaction, held open until the send waits behind its lock.
+    await db.transaction(async (manager) => {
+      const [conversation] = (await manager.query(
+        'SELECT last_seq FROM conversations WHERE id = $1 FOR UPDATE',
+        [w.conversationId],
+      )) as { last_seq: string }[];
+      await manager.query(
+        `UPDATE conversation_members SET left_seq = $3, left_at = now()
+          WHERE conversation_id = $1 AND user_id = $2`,
+        [w.conversationId, carol.id, conversation.last_seq],
+      );
+      racing = send(w.api, carol, w.conversationId, 'sent while being removed');
+      await waitForLockWaiter((sql) => db.query(sql));
+    });
+
+    expect((await racing!).status).toBe(403);
+    const after = await send(w.api, alice, w.conversationId, 'after');
+    expect(after.body.seq).toBe(before.body.seq + 1);
+    const page = await call(w.api, alice, 'GET', `/api/conversations/${w.conversationId}/messages`);
+    expect(page.body.messages.map((m: { senderId: string }) => m.senderId)).not.toContain(carol.id);
+  });
+
+  it('answers a resend racing its first send with the first message, without a gap', async () => {
+    const alice = w.members[0];
+    const path = `/api/conversations/${w.conversationId}/messages`;
+    const clientId = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call(w.api, alice, 'POST', path, { clientId, body: 'x' })),
+    );
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+
+    const next = await send(w.api, alice, w.conversationId, 'next');
+    expect(next.body.seq).toBe(answers[0].body.seq + 1);
+  });
+});
+
+/** Until another backend of this database waits for a lock (bounded). */
+async function waitForLockWaiter(query: (sql: string) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const rows = (await query(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    )) as { waiting: number }[];
+    if (rows[0].waiting > 0) return;
+    await pause(25);
+  }
+  const all = await query(
+    `SELECT pid, state, wait_event_type, wait_event, left(query, 80) AS q FROM pg_stat_activity
+      WHERE datname = current_database()`,
+  );
+  throw new Error(`the send never waited for the conversation lock ${JSON.stringify(all)}`);
+}
