@@ -13,6 +13,7 @@ import { RealtimeService, rooms } from '@tocsin/realtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
+import { CommittedMessages } from './committed-messages';
 import { messagingErrors } from './errors';
 import { parseContent, parseText, type MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
@@ -36,6 +37,7 @@ export class MessagesService {
     private readonly messages: MessageStore,
     private readonly outbox: OutboxService,
     private readonly realtime: RealtimeService,
+    private readonly committed: CommittedMessages,
   ) {}
 
   /** Sends a message; a resend with the same clientId returns the stored one unchanged. */
@@ -57,6 +59,7 @@ export class MessagesService {
     const { message, entry } =
       appended ?? (await this.sendInTransaction(principal, conversationId, input, content));
     if (entry) {
+      this.committed.put(message);
       // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
       this.outbox.dispatchInBackground([entry]);
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pause } from '../support/socket-client';
+import { createUser } from '../support/identity-factory';
+import { pause, TestSocket } from '../support/socket-client';
 import { call, send, startChatWorld, type ChatWorld } from './chat-world';
 
 /**
@@ -9,15 +10,39 @@ import { call, send, startChatWorld, type ChatWorld } from './chat-world';
  * does inside its transaction) while the removed member's send waits for it. Once the removal
  * commits, the send must be refused and no seq may be lost.
  */
-describe('chat send racing a membership change', () => {
+describe('chat sends and membership changes', () => {
   let w: ChatWorld;
+  const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     w = await startChatWorld();
   });
 
   afterAll(async () => {
+    for (const socket of sockets) socket.close();
     await w?.api.close();
+  });
+
+  it('delivers live to a member added after the conversation was last delivered to', async () => {
+    const [alice, bob] = w.members;
+    const bobSocket = await TestSocket.connect(w.api.url, bob.accessToken);
+    sockets.push(bobSocket);
+    // Delivered once, so this process knows the conversation's members.
+    await send(w.api, alice, w.conversationId, 'before dave');
+    await bobSocket.waitFor('message.created', 1);
+
+    const dave = await createUser(w.api.url, w.operatorToken, w.a.id, 'responder');
+    const daveSocket = await TestSocket.connect(w.api.url, dave.accessToken);
+    sockets.push(daveSocket);
+    const added = await call(w.api, w.a.users.admin, 'POST', `/api/groups/${w.groupId}/members`, {
+      userId: dave.id,
+    });
+    expect(added.status).toBe(200);
+    await daveSocket.waitFor('conversation.joined');
+
+    const sent = await send(w.api, alice, w.conversationId, 'welcome dave');
+    const [got] = await daveSocket.waitFor('message.created', 1);
+    expect(got).toMatchObject({ id: sent.body.id, body: 'welcome dave' });
   });
 
   it('refuses the send of a member removed while it waited, and leaves no gap in seq', async () => {
