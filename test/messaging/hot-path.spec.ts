@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../support/identity-factory';
 import { pause, TestSocket } from '../support/socket-client';
+import { sql } from '../support/sql';
 import { call, send, startChatWorld, type ChatWorld } from './chat-world';
 
 /**
@@ -10,7 +11,7 @@ import { call, send, startChatWorld, type ChatWorld } from './chat-world';
  * does inside its transaction) while the removed member's send waits for it. Once the removal
  * commits, the send must be refused and no seq may be lost.
  */
-describe('chat sends and membership changes', () => {
+describe('chat hot path: sends, deliveries and membership changes', () => {
   let w: ChatWorld;
   const sockets: TestSocket[] = [];
 
@@ -43,6 +44,37 @@ describe('chat sends and membership changes', () => {
     const sent = await send(w.api, alice, w.conversationId, 'welcome dave');
     const [got] = await daveSocket.waitFor('message.created', 1);
     expect(got).toMatchObject({ id: sent.body.id, body: 'welcome dave' });
+  });
+
+  it('pushes a new message to members without a live socket only; none when all are online', async () => {
+    const [alice, bob, carol] = w.members;
+    for (const user of [bob, carol]) {
+      await sql(
+        w.api,
+        `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth)
+         VALUES ($1, $2, 'p256dh', 'auth')`,
+        [user.id, `https://push.invalid/${user.id}`],
+      );
+    }
+    const bobSocket = await TestSocket.connect(w.api.url, bob.accessToken);
+    sockets.push(bobSocket);
+
+    const first = await send(w.api, alice, w.conversationId, 'carol is away');
+    await delivered(first.body.id);
+    expect(await pushedTo(first.body.id)).toEqual([carol.id]);
+
+    const carolSocket = await TestSocket.connect(w.api.url, carol.accessToken);
+    sockets.push(carolSocket);
+    const second = await send(w.api, alice, w.conversationId, 'everyone is here');
+    await delivered(second.body.id);
+    expect(await pushedTo(second.body.id)).toEqual([]);
+    const notifications = await sql(
+      w.api,
+      'SELECT 1 FROM push_notifications WHERE subject_id = $1',
+      [second.body.id],
+    );
+    expect(notifications).toHaveLength(0);
+    carolSocket.close();
   });
 
   it('refuses the send of a member removed while it waited, and leaves no gap in seq', async () => {
@@ -86,6 +118,30 @@ describe('chat sends and membership changes', () => {
     const next = await send(w.api, alice, w.conversationId, 'next');
     expect(next.body.seq).toBe(answers[0].body.seq + 1);
   });
+
+  /** Until the message's outbox row is marked dispatched: its delivery, push included, is over. */
+  async function delivered(messageId: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const rows = await sql(
+        w.api,
+        `SELECT 1 FROM outbox WHERE payload->>'messageId' = $1 AND dispatched_at IS NOT NULL`,
+        [messageId],
+      );
+      if (rows.length > 0) return;
+      await pause(25);
+    }
+    throw new Error('the message was never delivered');
+  }
+
+  async function pushedTo(messageId: string): Promise<string[]> {
+    const rows = await sql<{ user_id: string }>(
+      w.api,
+      'SELECT user_id FROM push_deliveries WHERE subject_id = $1 ORDER BY user_id',
+      [messageId],
+    );
+
+    return rows.map((row) => row.user_id);
+  }
 });
 
 /** Until another backend of this database waits for a lock (bounded). */
