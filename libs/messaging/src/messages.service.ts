@@ -14,6 +14,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
 import { CommittedMessages } from './committed-messages';
+import { DispatchBatcher } from './dispatch-batcher';
 import { messagingErrors } from './errors';
 import { parseContent, parseText, type MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
@@ -38,6 +39,7 @@ export class MessagesService {
     private readonly outbox: OutboxService,
     private readonly realtime: RealtimeService,
     private readonly committed: CommittedMessages,
+    private readonly dispatcher: DispatchBatcher,
   ) {}
 
   /** Sends a message; a resend with the same clientId returns the stored one unchanged. */
@@ -61,7 +63,7 @@ export class MessagesService {
     if (entry) {
       this.committed.put(message);
       // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
-      this.outbox.dispatchInBackground([entry]);
+      this.dispatcher.add(entry);
     }
 
     return message;

@@ -6,6 +6,7 @@ import { ArchiveController } from './archive.controller';
 import { ArchiveService } from './archive.service';
 import { CommittedMessages } from './committed-messages';
 import { ConversationAccess } from './conversation-access';
+import { DispatchBatcher } from './dispatch-batcher';
 import { ConversationStore } from './conversation-store';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
@@ -30,6 +31,7 @@ import { RetentionService } from './retention.service';
     MessagingPolicyService,
     MembershipCache,
     CommittedMessages,
+    DispatchBatcher,
     MembershipService,
     ConversationAccess,
     ConversationsService,
