@@ -106,6 +106,22 @@ describe('chat hot path: sends, deliveries and membership changes', () => {
     expect(page.body.messages.map((m: { senderId: string }) => m.senderId)).not.toContain(carol.id);
   });
 
+  it('sends messages that arrive together in order; a refused one among them costs no seq', async () => {
+    const [alice, bob, carol] = w.members;
+    // Carol was removed above: her send, in the same burst, must not decide the others'.
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send(w.api, i === 7 ? carol : i % 2 ? alice : bob, w.conversationId, `burst ${i}`),
+      ),
+    );
+
+    expect(answers[7].status).toBe(403);
+    const sent = answers.filter((_, i) => i !== 7);
+    expect(sent.every((answer) => answer.status === 201)).toBe(true);
+    const seqs = sent.map((answer) => answer.body.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 19 }, (_, i) => seqs[0] + i));
+  });
+
   it('answers a resend racing its first send with the first message, without a gap', async () => {
     const alice = w.members[0];
     const path = `/api/conversations/${w.conversationId}/messages`;

@@ -15,6 +15,7 @@ import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
 import { CommittedMessages } from './committed-messages';
 import { DispatchBatcher } from './dispatch-batcher';
+import { MessageAppender } from './message-appender';
 import { messagingErrors } from './errors';
 import { parseContent, parseText, type MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
@@ -40,6 +41,7 @@ export class MessagesService {
     private readonly realtime: RealtimeService,
     private readonly committed: CommittedMessages,
     private readonly dispatcher: DispatchBatcher,
+    private readonly appender: MessageAppender,
   ) {}
 
   /** Sends a message; a resend with the same clientId returns the stored one unchanged. */
@@ -50,10 +52,10 @@ export class MessagesService {
   ): Promise<MessageView> {
     const content = parseContent(input);
 
-    // The common case in one round trip; every other case (refusals, resends, incident
-    // newcomers, a racing removal) is answered by the transaction below, as before.
-    const appended = await this.messages.appendAsMember(this.dataSource.manager, {
-      conversationId,
+    // The common case in one statement, shared with the messages sent to the conversation at
+    // the same moment; every other case (refusals, resends, incident newcomers, a racing
+    // removal) is answered by the transaction below, as before.
+    const appended = await this.appender.append(conversationId, {
       senderId: principal.userId,
       clientId: input.clientId,
       content,

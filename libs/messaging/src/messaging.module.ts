@@ -14,6 +14,7 @@ import { GroupSyncService } from './group-sync.service';
 import { ManagedConversationsService } from './managed-conversations.service';
 import { MembershipCache } from './membership-cache';
 import { MembershipService } from './membership.service';
+import { MessageAppender } from './message-appender';
 import { MessageDeliveryService } from './message-delivery.service';
 import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
@@ -32,6 +33,7 @@ import { RetentionService } from './retention.service';
     MembershipCache,
     CommittedMessages,
     DispatchBatcher,
+    MessageAppender,
     MembershipService,
     ConversationAccess,
     ConversationsService,
