@@ -7,9 +7,11 @@ import { sql } from '../support/sql';
 import { call, send, startChatWorld, type ChatWorld } from './chat-world';
 
 /**
- * A send racing a removal: the removal holds the conversation's lock (as MembershipService
- * does inside its transaction) while the removed member's send waits for it. Once the removal
- * commits, the send must be refused and no seq may be lost.
+ * The chat hot path's guarantees: a member added after the members were cached gets the next
+ * message live; push only to members without a live socket; a send racing a removal (the
+ * removal holds the conversation's lock, as MembershipService does, while the removed member's
+ * send waits for it) is refused once the removal commits; grouped sends and racing resends
+ * lose no seq.
  */
 describe('chat hot path: sends, deliveries and membership changes', () => {
   let w: ChatWorld;
