@@ -66,9 +66,10 @@ export class RecipientsRepository {
   }
 
   /**
-   * The user ids of an alert's recipients (or of `only` among them), in at most two arrays:
-   * those who joined at `seq` and the others. Arrays, not a row per recipient: the fan-out
-   * needs nothing else, and N row objects are N allocations on its hot path.
+   * The user ids of an alert's recipients (or of `only` among them), in at most two lists:
+   * those who joined at `seq` and the others. One comma-separated text per list, split here:
+   * the fan-out needs nothing else, and a row (or a parsed array element) per recipient is
+   * an allocation and a parse step each on its hot path.
    */
   async userIdsByJoin(
     manager: EntityManager,
@@ -76,24 +77,26 @@ export class RecipientsRepository {
     seq: number,
     only?: string[],
   ): Promise<JoinGroup[]> {
-    const rows: { joined_now: boolean; user_ids: string[] }[] = await manager.query(
-      `SELECT joined_seq = $2 AS joined_now, array_agg(user_id) AS user_ids
+    const rows: { joined_now: boolean; user_ids: string }[] = await manager.query(
+      `SELECT joined_seq = $2 AS joined_now, string_agg(user_id::text, ',') AS user_ids
          FROM alert_recipients
-        WHERE alert_id = $1 AND ($3::uuid[] IS NULL OR user_id = ANY($3::uuid[]))
+        WHERE alert_id = $1
+          AND ($3::text IS NULL OR user_id = ANY(string_to_array($3, ',')::uuid[]))
         GROUP BY 1`,
-      [alertId, seq, only ?? null],
+      [alertId, seq, only ? only.join(',') : null],
     );
 
-    return rows.map((row) => ({ joinedNow: row.joined_now, userIds: row.user_ids }));
+    return rows.map((row) => ({ joinedNow: row.joined_now, userIds: row.user_ids.split(',') }));
   }
 
   /** Marks these recipients as pushed, those who have a device: the others rely on sockets. */
   async markPushed(manager: EntityManager, alertId: string, userIds: string[]): Promise<void> {
     await manager.query(
       `UPDATE alert_recipients r SET pushed_at = now()
-        WHERE r.alert_id = $1 AND r.user_id = ANY($2::uuid[]) AND r.pushed_at IS NULL
+        WHERE r.alert_id = $1 AND r.user_id = ANY(string_to_array($2, ',')::uuid[])
+          AND r.pushed_at IS NULL
           AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = r.user_id)`,
-      [alertId, userIds],
+      [alertId, userIds.join(',')],
     );
   }
 
@@ -127,10 +130,12 @@ export class RecipientsRepository {
           SET acked_seq = GREATEST(r.acked_seq, k.seq),
               delivered_at = coalesce(r.delivered_at, now())
          FROM (SELECT alert_id, user_id, max(seq) AS seq
-                 FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS a(alert_id, user_id, seq)
+                 FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
+                             string_to_array($3, ',')::int[]) AS a(alert_id, user_id, seq)
                 GROUP BY alert_id, user_id) k
         WHERE r.alert_id = k.alert_id AND r.user_id = k.user_id`,
-      [acks.alertIds, acks.userIds, acks.seqs],
+      // Joined texts: the driver would quote and escape each array element in JavaScript.
+      [acks.alertIds.join(','), acks.userIds.join(','), acks.seqs.join(',')],
     );
   }
 
