@@ -13,7 +13,11 @@ import { startTestApp, type TestApp } from '../../test/support/test-app';
 let app: TestApp | undefined;
 
 async function seed({ sizes }: { sizes: number[] }) {
-  app = await startTestApp({ ACCESS_TOKEN_TTL_SECONDS: '3600', LOG_LEVEL: 'silent' });
+  app = await startTestApp({
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    // BENCH_LOG_LEVEL=warn shows why a request failed under load; logging costs CPU otherwise.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+  });
   const db = app.app.get(DataSource);
   const tokens = app.app.get(AccessTokenService);
   const total = Math.max(...sizes);
