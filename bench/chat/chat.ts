@@ -63,10 +63,23 @@ class Side {
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits);
 
+/** `--rate=1000` (or `--rate=200,1000`) replaces the profile's offered rates, in msg/s. */
+function ratesFromArgs(): number[] | undefined {
+  const arg = process.argv.find((value) => value.startsWith('--rate='));
+  if (!arg) return undefined;
+  const rates = arg.slice('--rate='.length).split(',').map(Number);
+  if (rates.some((rate) => !Number.isInteger(rate) || rate < 1 || rate > 10_000)) {
+    throw new Error(`--rate takes whole numbers of messages a second: ${arg}`);
+  }
+
+  return rates;
+}
+
 async function run(options: BenchOptions): Promise<void> {
   const profile = options.quick
     ? { small: 20, large: 1, rates: [200], rounds: 1, durationMs: 4000 }
     : { small: 200, large: 5, rates: [200, 1000, 2000], rounds: 3, durationMs: 10_000 };
+  profile.rates = ratesFromArgs() ?? profile.rates;
   const sizes = [
     ...Array.from({ length: profile.small }, () => SMALL),
     ...Array.from({ length: profile.large }, () => LARGE),

@@ -75,7 +75,7 @@ class Side {
 }
 
 async function run(options: BenchOptions): Promise<void> {
-  const sizes = options.quick ? [1000] : [1000, 5000, 10_000];
+  const sizes = sizesFromEnv() ?? (options.quick ? [1000] : [1000, 5000, 10_000]);
   const rounds = options.quick ? 1 : 5;
   const pinned = pinSelf(1);
   const start = (name: string, core: number) => Child.start(script(name), { core });
@@ -149,6 +149,15 @@ async function run(options: BenchOptions): Promise<void> {
                   )
                 ).measured,
             },
+            {
+              name: 'socket.io+acks',
+              run: async () =>
+                (
+                  await bare.measure(n, times, false, () =>
+                    bare.server.call('sendWithAcks', { event: event[0], payload: event[1], times }),
+                  )
+                ).measured,
+            },
           ];
           const results = await interleave(variants, { rounds, budgetMs: 120_000 });
           const cpu = (name: string) => results[name].map((r) => r.cpuPerDeliveryUs);
@@ -161,7 +170,8 @@ async function run(options: BenchOptions): Promise<void> {
           const line =
             `N=${n} ${bytes.length} B ×${times}: CPU/delivery tocsin ` +
             `${median(cpu('tocsin')).toFixed(1)} µs, socket.io ${median(cpu('socket.io')).toFixed(1)}` +
-            ` µs, floor ${median(cpu('floor')).toFixed(1)} µs; last recipient ${lastMs.toFixed(0)} ms` +
+            ` µs (with acks ${median(cpu('socket.io+acks')).toFixed(1)} µs), floor` +
+            ` ${median(cpu('floor')).toFixed(1)} µs; last recipient ${lastMs.toFixed(0)} ms` +
             ` (floor ${median(results.floor.map((r) => r.lastMs)).toFixed(0)} ms);` +
             ` ${missing === 0 ? 'every socket got each alert once' : `${missing} missing/duplicate`}` +
             `; socket.io/floor ${stockRatio.toFixed(2)}; tocsin/floor ${ratio.toFixed(2)}`;
@@ -191,6 +201,19 @@ async function run(options: BenchOptions): Promise<void> {
       configs,
     },
   );
+}
+
+/**
+ * `FANOUT_SIZES=5000,10000` measures only these audience sizes (with `--quick`: one round
+ * each), for a machine or a time budget that cannot hold every size of the full profile.
+ */
+function sizesFromEnv(): number[] | undefined {
+  const sizes = (process.env.FANOUT_SIZES ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0 && n <= 20_000);
+
+  return sizes.length > 0 ? sizes : undefined;
 }
 
 export const fanout: Benchmark = {

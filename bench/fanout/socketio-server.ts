@@ -20,4 +20,17 @@ serve({
 
     return times;
   },
+  /**
+   * The same room emit asking every socket for an acknowledgement, as Tocsin does to record
+   * deliveries: not a baseline of the issue, it shows what the acknowledgements cost.
+   */
+  sendWithAcks: ({ event, payload, times }: { event: string; payload: unknown; times: number }) => {
+    for (let i = 0; i < times; i += 1) {
+      io.to('all')
+        .timeout(30_000)
+        .emit(event, payload, () => undefined);
+    }
+
+    return times;
+  },
 });

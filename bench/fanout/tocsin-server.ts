@@ -10,7 +10,11 @@ import { seedAudience } from './seed-audience';
  * on a database another process seeded: a second node (scale-out) or the same node after a
  * restart (reconnect storm), with `env` adding REDIS_URL or a fixed PORT.
  */
-const BASE_ENV = { ACCESS_TOKEN_TTL_SECONDS: '3600', LOG_LEVEL: 'silent' };
+const BASE_ENV = {
+  ACCESS_TOKEN_TTL_SECONDS: '3600',
+  // BENCH_LOG_LEVEL=warn shows why a request failed under load; logging costs CPU otherwise.
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+};
 let app: TestApp | undefined;
 
 async function seed({ sizes, env = {} }: { sizes: number[]; env?: Record<string, string> }) {

@@ -228,6 +228,39 @@ describe('alert delivery, responses, update and cancel', () => {
     expect(again.events('alert.created').filter((alert) => alert.id === sent.body.id)).toEqual([]);
   });
 
+  it('keeps the newest acknowledgement when a client acknowledges twice at once', async () => {
+    const member = await TestSocket.connect(api.url, a.users.responder.accessToken, {
+      autoAck: false,
+    });
+    sockets.push(member);
+    const sent = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: alertBody({ groupIds: [groupId], headline: 'Acknowledged out of order' }),
+    });
+    await member.waitFor('alert.created');
+    await request(`${api.url}/api/alerts/${sent.body.id}/update`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: { severity: 'Extreme' },
+    });
+    await member.waitFor('alert.updated');
+
+    // Both land in one batch of acknowledgements; the older must not win.
+    const answers = await Promise.all([
+      member.emit('alert.ack', { alertId: sent.body.id, seq: 2 }),
+      member.emit('alert.ack', { alertId: sent.body.id, seq: 1 }),
+    ]);
+    expect(answers.map((answer) => answer.ok)).toEqual([true, true]);
+    await pause(300);
+    member.close();
+
+    const back = await connect(a.users.responder);
+    await pause(400);
+    const replayed = back.received.filter((r) => r.payload?.id === sent.body.id);
+    expect(replayed).toEqual([]);
+  });
+
   it('reaches a responder who walks into an active alert area', async () => {
     const walker = await createUser(
       api.url,

@@ -9,7 +9,7 @@ import {
   type TestUser,
 } from '../support/identity-factory';
 import { LocalPushService, type TestSubscription } from '../support/push-service';
-import { TestSocket } from '../support/socket-client';
+import { pause, TestSocket } from '../support/socket-client';
 import { request, startTestApp, type TestApp } from '../support/test-app';
 
 describe('alert push and escalation', () => {
@@ -78,10 +78,16 @@ describe('alert push and escalation', () => {
     });
     expect(received.urgency).toBe('high');
 
-    const recipients = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
-      token: agency.users.dispatcher.accessToken,
-    });
-    expect(recipients.body.recipients[0].pushedAt).not.toBeNull();
+    // The push hand-off runs after the socket writes, outside the request: poll for its mark.
+    await expect
+      .poll(async () => {
+        const listed = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
+          token: agency.users.dispatcher.accessToken,
+        });
+
+        return listed.body.recipients[0].pushedAt;
+      })
+      .not.toBeNull();
     await expect
       .poll(async () => {
         const again = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
@@ -98,6 +104,8 @@ describe('alert push and escalation', () => {
       token: agency.users.dispatcher.accessToken,
       body: alertBody({ groupIds: [backupGroupId], headline: 'No phone' }),
     });
+    // Long enough for the hand-off that runs after the request (the device above took less).
+    await pause(500);
     const listed = await request(`${api.url}/api/alerts/${deviceless.body.id}/recipients`, {
       token: agency.users.dispatcher.accessToken,
     });

@@ -24,7 +24,9 @@ export type SendResult =
 /**
  * Sending, updating and cancelling alerts. Each change is one transaction that stores the
  * alert, its recipients, an event for replay, an audit record and an outbox row; delivery
- * starts after the commit.
+ * starts at the commit and the request does not wait for it: the sockets are written first,
+ * then the push hand-off for every recipient runs (see AlertDeliveryService), and the outbox
+ * row, marked done only after both, lets the sweep finish the work if the process dies.
  */
 @Injectable()
 export class AlertCommandsService {
@@ -99,13 +101,13 @@ export class AlertCommandsService {
         { alertId: id },
         this.targetQuery(principal, groupIds),
       );
-      await this.recipients.addMissing(manager, id, targets, 1);
+      await this.recipients.insertNew(manager, id, targets);
 
       return this.recordEvent(manager, principal, id, 'alert.created', 'alert.issued', {
         recipients: targets.length,
       }).then((result) => ({ ...result, count: targets.length }));
     });
-    await this.outbox.dispatch([entry]);
+    this.outbox.dispatchInBackground([entry]);
     if (dto.escalation) {
       await this.escalation.schedule(alert.id, dto.escalation.afterSeconds * 1000);
     }
@@ -145,7 +147,7 @@ export class AlertCommandsService {
         fields: Object.keys(dto),
       });
     });
-    await this.outbox.dispatch([entry]);
+    this.outbox.dispatchInBackground([entry]);
 
     return alert;
   }
@@ -168,7 +170,7 @@ export class AlertCommandsService {
         reason: reason ?? null,
       });
     });
-    await this.outbox.dispatch([entry]);
+    this.outbox.dispatchInBackground([entry]);
 
     return alert;
   }

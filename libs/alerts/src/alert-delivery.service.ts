@@ -6,9 +6,10 @@ import { PushService } from '@tocsin/push';
 import { ConnectionHooks, RealtimeService, rooms, type SocketPrincipal } from '@tocsin/realtime';
 import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
+import { AckBatch } from './ack-batch';
 import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
 import { AlertsRepository } from './alerts.repository';
-import { RecipientsRepository } from './recipients.repository';
+import { RecipientsRepository, type JoinGroup } from './recipients.repository';
 
 /** How long a socket has to acknowledge a catch-up event before it counts as not delivered. */
 const ACK_TIMEOUT_MS = 30_000;
@@ -25,7 +26,7 @@ const ACK_FLUSH_MS = 50;
 @Injectable()
 export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryService.name);
-  private pendingAcks: { alertId: string; userId: string; seq: number }[] = [];
+  private pendingAcks = new AckBatch();
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,56 +58,66 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
 
   /** Records that a user's client has an alert's events up to `seq`. */
   acknowledge(alertId: string, userId: string, seq: number): void {
-    this.pendingAcks.push({ alertId, userId, seq });
+    this.pendingAcks.add(alertId, userId, seq);
     this.flushTimer ??= setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
   }
 
-  /** The outbox handler: sockets on every process, staff, then every recipient's devices. */
+  /**
+   * The outbox handler: sockets on every process and staff first, then the push hand-off for
+   * every recipient, which is slower (a transaction and a job per device) and must not delay
+   * a socket write. Every recipient is pushed, answered on a socket or not: a phone in a
+   * pocket rings although the app in the background still holds its socket.
+   */
   private async deliver(message: AlertEventMessage): Promise<void> {
     const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
     if (!event) return;
-    const joined = await this.recipientsWithJoin(message.alertId, message.userIds);
+    const audience = await this.audience(message);
 
     this.realtime.toOtherNodes(NODE_DELIVER_EVENT, message);
-    this.deliverToSockets(message, event, joined);
+    this.deliverToSockets(message, event, audience);
+    const userIds = audience.flatMap((part) => part.userIds);
     if (!message.userIds) {
       const { agencyId } = event.payload as { agencyId: string };
       this.realtime.emitToRoom(rooms.agencyStaff(agencyId), event.name, event.payload, {
-        except: joined.map(({ userId }) => rooms.user(userId)),
+        except: userIds.map(rooms.user),
       });
     }
 
-    await this.pushToDevices(message, event.name, event.payload as AlertView, joined);
+    await this.pushToDevices(message, event.name, event.payload as AlertView, userIds);
   }
 
   /** Another process committed an alert event: its recipients connected here get it too. */
   private async deliverForOtherNode(message: AlertEventMessage): Promise<void> {
     const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
     if (!event) return;
-    const joined = await this.recipientsWithJoin(message.alertId, message.userIds);
-    this.deliverToSockets(message, event, joined);
+    this.deliverToSockets(message, event, await this.audience(message));
+  }
+
+  /** The event's recipients, split by whether they became recipients with this event. */
+  private audience(message: AlertEventMessage): Promise<JoinGroup[]> {
+    return this.recipients.userIdsByJoin(
+      this.dataSource.manager,
+      message.alertId,
+      message.seq,
+      message.userIds,
+    );
   }
 
   /**
    * One encoded broadcast per event name: people who became recipients with this event get
-   * it as `alert.created` (to them it is a new alert), everyone else under its own name.
+   * it as `alert.created` (to them it is a new alert), everyone else under its own name. One
+   * acknowledgement handler serves every socket of the event.
    */
   private deliverToSockets(
     message: AlertEventMessage,
     event: { name: string; payload: unknown },
-    recipients: { userId: string; joinedSeq: number }[],
+    audience: JoinGroup[],
   ): void {
-    const isNew = (r: { joinedSeq: number }) => r.joinedSeq === message.seq && message.seq > 1;
-    const groups = new Map<string, string[]>();
-    for (const recipient of recipients) {
-      const name = isNew(recipient) ? 'alert.created' : event.name;
-      groups.set(name, [...(groups.get(name) ?? []), recipient.userId]);
-    }
-
-    for (const [name, userIds] of groups) {
-      this.realtime.deliverWithAcks(userIds, name, event.payload, (userId) =>
-        this.acknowledge(message.alertId, userId, message.seq),
-      );
+    const { alertId, seq } = message;
+    const onAck = (userId: string) => this.acknowledge(alertId, userId, seq);
+    for (const { joinedNow, userIds } of audience) {
+      const name = joinedNow && seq > 1 ? 'alert.created' : event.name;
+      this.realtime.deliverWithAcks(userIds, name, event.payload, onAck);
     }
   }
 
@@ -115,9 +126,8 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     message: AlertEventMessage,
     name: string,
     alert: AlertView,
-    recipients: { userId: string }[],
+    userIds: string[],
   ): Promise<void> {
-    const userIds = recipients.map(({ userId }) => userId);
     if (userIds.length === 0) return;
     const prefix =
       name === 'alert.cancelled' ? 'Cancelled: ' : name === 'alert.updated' ? 'Update: ' : '';
@@ -130,23 +140,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
       expires: new Date(alert.expires),
       eventId: `${message.alertId}:${message.seq}:${message.userIds ? 'late' : 'all'}`,
     });
-    // Only people with a device were pushed; the others rely on their sockets alone.
-    await this.dataSource.query(
-      `UPDATE alert_recipients r SET pushed_at = coalesce(r.pushed_at, now())
-        WHERE r.alert_id = $1 AND r.user_id = ANY($2::uuid[])
-          AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = r.user_id)`,
-      [message.alertId, userIds],
-    );
-  }
-
-  private async recipientsWithJoin(alertId: string, only?: string[]) {
-    const rows: { user_id: string; joined_seq: number }[] = await this.dataSource.query(
-      `SELECT user_id, joined_seq FROM alert_recipients
-        WHERE alert_id = $1 AND ($2::uuid[] IS NULL OR user_id = ANY($2::uuid[]))`,
-      [alertId, only ?? null],
-    );
-
-    return rows.map((row) => ({ userId: row.user_id, joinedSeq: row.joined_seq }));
+    await this.recipients.markPushed(this.dataSource.manager, message.alertId, userIds);
   }
 
   private async catchUp(socket: Socket, principal: SocketPrincipal): Promise<void> {
@@ -161,13 +155,13 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private async flushAcks(): Promise<void> {
     this.flushTimer = undefined;
     const batch = this.pendingAcks;
-    this.pendingAcks = [];
-    if (batch.length === 0) return;
+    this.pendingAcks = new AckBatch();
+    if (batch.size === 0) return;
     try {
       await this.recipients.markDelivered(this.dataSource.manager, batch);
     } catch (error) {
       // The client will be sent these events again on its next connection: no loss.
-      this.logger.warn({ err: error, count: batch.length }, 'could not record acknowledgements');
+      this.logger.warn({ err: error, count: batch.size }, 'could not record acknowledgements');
     }
   }
 }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { RecipientView, ResponseStatus, ResponseTally, TargetReason } from '@tocsin/contracts';
 import type { EntityManager } from 'typeorm';
+import type { AckBatch } from './ack-batch';
 import type { TargetRow } from './targeting';
+
+/** Recipients of one event who joined with it (`joinedNow`) or before it. */
+export interface JoinGroup {
+  joinedNow: boolean;
+  userIds: string[];
+}
 
 /** An event a user has not acknowledged yet, as the catch-up on connect sends it. */
 export interface PendingEvent {
@@ -11,9 +18,29 @@ export interface PendingEvent {
   payload: unknown;
 }
 
+/**
+ * Target rows read from their JSON text as it is (`JSON.stringify(targets)`): no copy of each
+ * row is made to rename its fields; `displayName` is ignored.
+ */
+const TARGETS_FROM_JSON =
+  'jsonb_to_recordset($2::jsonb) AS t("userId" uuid, reasons text[], "viaGroupIds" uuid[])';
+
 /** Every read and write of alert recipients: targeting results, delivery, responses. */
 @Injectable()
 export class RecipientsRepository {
+  /**
+   * Stores the recipients of an alert that has none yet (a new alert): one statement, and no
+   * rows sent back, since the caller already holds them.
+   */
+  async insertNew(manager: EntityManager, alertId: string, targets: TargetRow[]): Promise<void> {
+    if (targets.length === 0) return;
+    await manager.query(
+      `INSERT INTO alert_recipients (alert_id, user_id, reasons, via_group_ids, joined_seq)
+       SELECT $1, t."userId", t.reasons, t."viaGroupIds", 1 FROM ${TARGETS_FROM_JSON}`,
+      [alertId, JSON.stringify(targets)],
+    );
+  }
+
   /**
    * Adds recipients who are not on the alert yet and returns the ids of those added. A late
    * recipient joins at `joinedSeq`: catch-up starts there, not at the alert's first event.
@@ -25,26 +52,52 @@ export class RecipientsRepository {
     joinedSeq: number,
   ): Promise<string[]> {
     if (targets.length === 0) return [];
-    const rows: { user_id: string }[] = await manager.query(
+    const rows: { user_id: string; inserted: boolean }[] = await manager.query(
       `INSERT INTO alert_recipients (alert_id, user_id, reasons, via_group_ids, joined_seq)
-       SELECT $1, t.user_id, t.reasons, t.group_ids, $3
-         FROM jsonb_to_recordset($2::jsonb) AS t(user_id uuid, reasons text[], group_ids uuid[])
+       SELECT $1, t."userId", t.reasons, t."viaGroupIds", $3 FROM ${TARGETS_FROM_JSON}
        ON CONFLICT (alert_id, user_id) DO UPDATE
           SET reasons = ARRAY(SELECT DISTINCT unnest(alert_recipients.reasons || EXCLUDED.reasons))
         WHERE NOT alert_recipients.reasons @> EXCLUDED.reasons
        RETURNING user_id, (xmax = 0) AS inserted`,
-      [
-        alertId,
-        JSON.stringify(
-          targets.map((t) => ({ user_id: t.userId, reasons: t.reasons, group_ids: t.viaGroupIds })),
-        ),
-        joinedSeq,
-      ],
+      [alertId, JSON.stringify(targets), joinedSeq],
     );
 
-    return (rows as { user_id: string; inserted: boolean }[])
-      .filter((row) => row.inserted)
-      .map((row) => row.user_id);
+    return rows.filter((row) => row.inserted).map((row) => row.user_id);
+  }
+
+  /**
+   * The user ids of an alert's recipients (or of `only` among them), in at most two lists:
+   * those who joined at `seq` and the others. One comma-separated text per list, split here:
+   * the fan-out needs nothing else, and a row (or a parsed array element) per recipient is
+   * an allocation and a parse step each on its hot path.
+   */
+  async userIdsByJoin(
+    manager: EntityManager,
+    alertId: string,
+    seq: number,
+    only?: string[],
+  ): Promise<JoinGroup[]> {
+    const rows: { joined_now: boolean; user_ids: string }[] = await manager.query(
+      `SELECT joined_seq = $2 AS joined_now, string_agg(user_id::text, ',') AS user_ids
+         FROM alert_recipients
+        WHERE alert_id = $1
+          AND ($3::text IS NULL OR user_id = ANY(string_to_array($3, ',')::uuid[]))
+        GROUP BY 1`,
+      [alertId, seq, only ? only.join(',') : null],
+    );
+
+    return rows.map((row) => ({ joinedNow: row.joined_now, userIds: row.user_ids.split(',') }));
+  }
+
+  /** Marks these recipients as pushed, those who have a device: the others rely on sockets. */
+  async markPushed(manager: EntityManager, alertId: string, userIds: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE alert_recipients r SET pushed_at = now()
+        WHERE r.alert_id = $1 AND r.user_id = ANY(string_to_array($2, ',')::uuid[])
+          AND r.pushed_at IS NULL
+          AND EXISTS (SELECT 1 FROM push_subscriptions ps WHERE ps.user_id = r.user_id)`,
+      [alertId, userIds.join(',')],
+    );
   }
 
   async userIds(manager: EntityManager, alertId: string): Promise<string[]> {
@@ -65,19 +118,24 @@ export class RecipientsRepository {
     return rows.length > 0;
   }
 
-  /** Records acknowledgements in one statement: the client has every event up to `seq`. */
-  async markDelivered(
-    manager: EntityManager,
-    acks: { alertId: string; userId: string; seq: number }[],
-  ): Promise<void> {
-    if (acks.length === 0) return;
+  /**
+   * Records acknowledgements in one statement: the client has every event up to `seq`. A user
+   * who acknowledged twice in the batch counts with the higher seq (an UPDATE joined to two
+   * rows for one recipient would apply only one of them, either one).
+   */
+  async markDelivered(manager: EntityManager, acks: AckBatch): Promise<void> {
+    if (acks.size === 0) return;
     await manager.query(
       `UPDATE alert_recipients r
           SET acked_seq = GREATEST(r.acked_seq, k.seq),
               delivered_at = coalesce(r.delivered_at, now())
-         FROM jsonb_to_recordset($1::jsonb) AS k(alert_id uuid, user_id uuid, seq int)
+         FROM (SELECT alert_id, user_id, max(seq) AS seq
+                 FROM unnest(string_to_array($1, ',')::uuid[], string_to_array($2, ',')::uuid[],
+                             string_to_array($3, ',')::int[]) AS a(alert_id, user_id, seq)
+                GROUP BY alert_id, user_id) k
         WHERE r.alert_id = k.alert_id AND r.user_id = k.user_id`,
-      [JSON.stringify(acks.map((a) => ({ alert_id: a.alertId, user_id: a.userId, seq: a.seq })))],
+      // Joined texts: the driver would quote and escape each array element in JavaScript.
+      [acks.alertIds.join(','), acks.userIds.join(','), acks.seqs.join(',')],
     );
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@tocsin/audit';
 import { RealtimeService, rooms } from '@tocsin/realtime';
 import type { EntityManager } from 'typeorm';
+import { MembershipCache } from './membership-cache';
 import { MessagingPolicyService } from './policy.service';
 import type { ConversationRecord } from './records';
 
@@ -22,6 +23,7 @@ export class MembershipService {
     private readonly policies: MessagingPolicyService,
     private readonly realtime: RealtimeService,
     private readonly audit: AuditService,
+    private readonly cache: MembershipCache,
   ) {}
 
   /**
@@ -35,6 +37,7 @@ export class MembershipService {
     actorId: string | null,
   ): Promise<string[]> {
     if (userIds.length === 0) return [];
+    this.cache.changing(conversation.id);
     const users = (await manager.query(
       'SELECT id, agency_id FROM users WHERE id = ANY($1::uuid[]) AND disabled_at IS NULL',
       [userIds],
@@ -82,6 +85,7 @@ export class MembershipService {
     actorId: string | null,
   ): Promise<string[]> {
     if (userIds.length === 0) return [];
+    this.cache.changing(conversation.id);
     const rows = (await manager.query(
       `UPDATE conversation_members SET left_seq = $3, left_at = now()
         WHERE conversation_id = $1 AND user_id = ANY($2::uuid[]) AND left_seq IS NULL
@@ -106,6 +110,7 @@ export class MembershipService {
 
   /** After the commit: sockets join or leave the conversation's room, and users are told. */
   announce(change: MembershipChange): void {
+    this.cache.changed(change.conversationId);
     const room = rooms.conversation(change.conversationId);
     this.realtime.leaveRoom(change.removed, room);
     this.realtime.joinRoom(change.added, room);

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { MessageView } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
 import { OutboxService } from '@tocsin/outbox';
 import { PushService } from '@tocsin/push';
@@ -9,6 +10,8 @@ import { DataSource } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
+import { CommittedMessages } from './committed-messages';
+import { MembershipCache, type ConversationAudience } from './membership-cache';
 import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
 
@@ -31,6 +34,8 @@ export class MessageDeliveryService implements OnModuleInit {
     private readonly messages: MessageStore,
     private readonly access: ConversationAccess,
     private readonly observers: MessageObservers,
+    private readonly audiences: MembershipCache,
+    private readonly committed: CommittedMessages,
   ) {}
 
   onModuleInit(): void {
@@ -65,30 +70,44 @@ export class MessageDeliveryService implements OnModuleInit {
 
   private async deliver(event: MessageEventMessage): Promise<void> {
     const manager = this.dataSource.manager;
-    const message = await this.messages.byId(manager, event.conversationId, event.messageId);
+    const message =
+      this.committed.take(event.messageId, Number(event.rev)) ??
+      (await this.messages.byId(manager, event.conversationId, event.messageId));
     // Gone to retention, or the conversation was deleted: nothing left to say.
     if (!message) return;
-    const members = await this.store.currentMembers(manager, event.conversationId);
-    const audience = members
+    const conversation = await this.audiences.audience(manager, event.conversationId);
+    if (!conversation) return;
+    const audience = conversation.members
       .filter((member) => member.visibleFromSeq <= message.seq)
       .map((member) => member.userId);
 
-    const conversation = await this.store.find(manager, event.conversationId);
-
+    // One broadcast to the members' user rooms, encoded once; the members of the moment
+    // decide, not the sockets in the conversation's room (those follow after a change).
     // The event carries the message's current state; clients keep the highest version.
     this.realtime.emitToUsers(audience, event.event, message);
-    if (conversation) await this.observers.notify(conversation.kind, event.event, message);
+    await this.observers.notify(conversation.kind, event.event, message);
     if (event.event !== 'message.created') return;
 
+    await this.pushToOffline(conversation, message, audience);
+  }
+
+  /** Members without a live socket get a push; with everyone online nothing is stored. */
+  private async pushToOffline(
+    conversation: ConversationAudience,
+    message: MessageView,
+    audience: string[],
+  ): Promise<void> {
     const others = audience.filter((userId) => userId !== message.senderId);
     const online = await this.realtime.onlineUserIds(others);
+    const offline = others.filter((userId) => !online.has(userId));
+    if (offline.length === 0) return;
+
     // No body in the push: it would leave the archive's retention (push records are kept).
-    await this.push.notifyMessage(others, {
-      conversationId: event.conversationId,
+    await this.push.notifyMessage(offline, {
+      conversationId: message.conversationId,
       messageId: message.id,
-      title: conversation?.title ?? 'Tocsin',
+      title: conversation.title ?? 'Tocsin',
       text: `New message from ${message.senderName ?? 'a member'}`,
-      skipUserIds: online,
       eventId: `message:${message.id}`,
     });
   }

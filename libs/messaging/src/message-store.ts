@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageView, SharedLocation } from '@tocsin/contracts';
-import type { EntityManager } from 'typeorm';
+import { OutboxEntry } from '@tocsin/outbox';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { MessageContent } from './message-content';
+import { MESSAGE_EVENT_TOPIC } from './message-events';
 import { MESSAGE_COLUMNS, toMessageView, type MessageRow } from './records';
 
 export interface NewMessage {
@@ -17,6 +19,67 @@ export interface NewMessage {
 }
 
 const FROM = 'FROM messages m LEFT JOIN users su ON su.id = m.sender_id';
+
+/**
+ * Members' new messages to one conversation in one statement (one round trip): the
+ * conversation's row lock and next seqs and revs (in the order given), each sender's
+ * membership, the messages, their first versions and their outbox rows. Membership rows are
+ * read `FOR SHARE` after the conversation's lock, so a removal that committed while this
+ * statement waited for the lock is seen (PostgreSQL re-checks a locked row's newest version):
+ * that sender's agency is then null and the insert fails on its NOT NULL, as a repeated client
+ * id fails on its unique key. Either failure rolls the whole statement back, so no seq is lost,
+ * and the caller answers those messages another way.
+ */
+const APPEND_AS_MEMBERS = `
+  WITH input AS (
+    SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+      WITH ORDINALITY AS i(sender_id, client_id, kind, body, location, n)
+  ), conv AS (
+    UPDATE conversations SET last_seq = last_seq + $7, last_rev = last_rev + $7
+     WHERE id = $1 RETURNING id, last_seq, last_rev
+  ), sender AS (
+    SELECT conv.id, conv.last_seq - $7 + i.n AS seq, conv.last_rev - $7 + i.n AS rev,
+           i.sender_id, member.agency_id, i.client_id, i.kind, i.body, i.location::jsonb
+      FROM conv CROSS JOIN input i LEFT JOIN LATERAL (
+        SELECT cm.agency_id FROM conversation_members cm
+         WHERE cm.conversation_id = conv.id AND cm.user_id = i.sender_id AND cm.left_seq IS NULL
+           FOR SHARE) member ON true
+  ), msg AS (
+    INSERT INTO messages (conversation_id, seq, rev, created_rev, sender_id, sender_agency_id,
+                          client_id, kind, body, location)
+    SELECT id, seq, rev, rev, sender_id, agency_id, client_id, kind, body, location FROM sender
+    RETURNING *
+  ), version AS (
+    INSERT INTO message_versions (message_id, version, action, body, location, actor_id, at)
+    SELECT id, 1, 'created', body, location, sender_id, created_at FROM msg
+  ), event AS (
+    INSERT INTO outbox (topic, payload)
+    SELECT $8::text, jsonb_build_object('conversationId', conversation_id, 'messageId', id,
+                                        'event', 'message.created', 'rev', rev)
+      FROM msg
+    RETURNING id, payload, created_at
+  )
+  SELECT ${MESSAGE_COLUMNS}, event.id AS outbox_id, event.payload AS outbox_payload,
+         event.created_at AS outbox_created_at
+    FROM msg m JOIN event ON event.payload->>'messageId' = m.id::text
+    LEFT JOIN users su ON su.id = m.sender_id
+   ORDER BY m.seq`;
+
+/** The errors by which {@link APPEND_AS_MEMBERS} hands the case to the transactional path. */
+function isFallback(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driver = error.driverError as { code?: string; column?: string; constraint?: string };
+  const notMember = driver.code === '23502' && driver.column === 'sender_agency_id';
+  const resent = driver.code === '23505' && driver.constraint === 'messages_client_id';
+
+  return notMember || resent;
+}
+
+type AppendedRow = MessageRow & {
+  outbox_id: string;
+  outbox_payload: Record<string, unknown>;
+  outbox_created_at: Date;
+};
 
 /** The SQL of messages and their archived versions. */
 @Injectable()
@@ -45,6 +108,40 @@ export class MessageStore {
     await this.addVersion(manager, id, 1, 'created', content, input.senderId, at);
 
     return id;
+  }
+
+  /**
+   * Current members' new messages to one conversation and their outbox rows, in the order
+   * given, committed on their own (no transaction needed around them). Undefined when the
+   * statement cannot decide for all of them: no such conversation, a sender who is not a
+   * current member (or an incident's late recipient), a resent client id, a removal racing the
+   * send; the caller then answers them one by one.
+   */
+  async appendAsMembers(
+    manager: EntityManager,
+    conversationId: string,
+    inputs: { senderId: string; clientId: string; content: MessageContent }[],
+  ): Promise<{ message: MessageView; entry: OutboxEntry }[] | undefined> {
+    const column = <T>(pick: (input: (typeof inputs)[number]) => T) => inputs.map(pick);
+    let rows: AppendedRow[];
+    try {
+      rows = (await manager.query(APPEND_AS_MEMBERS, [
+        conversationId,
+        column((input) => input.senderId),
+        column((input) => input.clientId),
+        column((input) => input.content.kind),
+        column((input) => input.content.body),
+        column(({ content }) => (content.location ? JSON.stringify(content.location) : null)),
+        inputs.length,
+        MESSAGE_EVENT_TOPIC,
+      ])) as AppendedRow[];
+    } catch (error) {
+      if (isFallback(error)) return undefined;
+      throw error;
+    }
+    if (rows.length !== inputs.length) return undefined;
+
+    return rows.map((row) => ({ message: toMessageView(row), entry: toOutboxEntry(row) }));
   }
 
   /** Applies an edit (new content) or a deletion (null), keeping the old text as a version. */
@@ -171,4 +268,16 @@ export class MessageStore {
       ],
     );
   }
+}
+
+function toOutboxEntry(row: AppendedRow): OutboxEntry {
+  return Object.assign(new OutboxEntry(), {
+    id: String(row.outbox_id),
+    topic: MESSAGE_EVENT_TOPIC,
+    payload: row.outbox_payload,
+    createdAt: row.outbox_created_at,
+    leaseUntil: null,
+    dispatchedAt: null,
+    attempts: 0,
+  });
 }

@@ -8,13 +8,16 @@ import type {
   ReceiptEvent,
 } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
-import { OutboxService } from '@tocsin/outbox';
+import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 import { RealtimeService, rooms } from '@tocsin/realtime';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ConversationAccess } from './conversation-access';
 import { ConversationStore } from './conversation-store';
+import { CommittedMessages } from './committed-messages';
+import { DispatchBatcher } from './dispatch-batcher';
+import { MessageAppender } from './message-appender';
 import { messagingErrors } from './errors';
-import { parseContent, parseText } from './message-content';
+import { parseContent, parseText, type MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC, type MessageEventMessage } from './message-events';
 import { MessageStore } from './message-store';
 
@@ -36,6 +39,9 @@ export class MessagesService {
     private readonly messages: MessageStore,
     private readonly outbox: OutboxService,
     private readonly realtime: RealtimeService,
+    private readonly committed: CommittedMessages,
+    private readonly dispatcher: DispatchBatcher,
+    private readonly appender: MessageAppender,
   ) {}
 
   /** Sends a message; a resend with the same clientId returns the stored one unchanged. */
@@ -46,41 +52,21 @@ export class MessagesService {
   ): Promise<MessageView> {
     const content = parseContent(input);
 
-    const { message, entry } = await this.dataSource.transaction(async (manager) => {
-      const { member } = await this.access.member(manager, principal, conversationId, true);
-      const existing = await this.messages.byClientId(
-        manager,
-        conversationId,
-        principal.userId,
-        input.clientId,
-      );
-      if (existing) return { message: existing, entry: undefined };
-
-      const { seq, rev } = await this.conversations.next(manager, conversationId, true);
-      const id = await this.messages.insert(manager, {
-        conversationId,
-        seq,
-        rev,
-        senderId: principal.userId,
-        senderAgencyId: member.agencyId,
-        clientId: input.clientId,
-        content,
-      });
-      const event: MessageEventMessage = {
-        conversationId,
-        messageId: id,
-        event: 'message.created',
-        rev,
-      };
-      const outboxEntry = await this.outbox.add(manager, MESSAGE_EVENT_TOPIC, event);
-
-      return {
-        message: (await this.messages.byId(manager, conversationId, id))!,
-        entry: outboxEntry,
-      };
+    // The common case in one statement, shared with the messages sent to the conversation at
+    // the same moment; every other case (refusals, resends, incident newcomers, a racing
+    // removal) is answered by the transaction below, as before.
+    const appended = await this.appender.append(conversationId, {
+      senderId: principal.userId,
+      clientId: input.clientId,
+      content,
     });
-    // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
-    if (entry) this.outbox.dispatchInBackground([entry]);
+    const { message, entry } =
+      appended ?? (await this.sendInTransaction(principal, conversationId, input, content));
+    if (entry) {
+      this.committed.put(message);
+      // The sender's acknowledgement needs the commit, not the fan-out (the outbox covers that).
+      this.dispatcher.add(entry);
+    }
 
     return message;
   }
@@ -211,6 +197,47 @@ export class MessagesService {
     this.realtime.emitToRoom(rooms.conversation(conversationId), 'message.receipt', receipt);
 
     return receipt;
+  }
+
+  private sendInTransaction(
+    principal: Principal,
+    conversationId: string,
+    input: { clientId: string },
+    content: MessageContent,
+  ): Promise<{ message: MessageView; entry: OutboxEntry | undefined }> {
+    return this.dataSource.transaction(async (manager) => {
+      const { member } = await this.access.member(manager, principal, conversationId, true);
+      const existing = await this.messages.byClientId(
+        manager,
+        conversationId,
+        principal.userId,
+        input.clientId,
+      );
+      if (existing) return { message: existing, entry: undefined };
+
+      const { seq, rev } = await this.conversations.next(manager, conversationId, true);
+      const id = await this.messages.insert(manager, {
+        conversationId,
+        seq,
+        rev,
+        senderId: principal.userId,
+        senderAgencyId: member.agencyId,
+        clientId: input.clientId,
+        content,
+      });
+      const event: MessageEventMessage = {
+        conversationId,
+        messageId: id,
+        event: 'message.created',
+        rev,
+      };
+      const outboxEntry = await this.outbox.add(manager, MESSAGE_EVENT_TOPIC, event);
+
+      return {
+        message: (await this.messages.byId(manager, conversationId, id))!,
+        entry: outboxEntry,
+      };
+    });
   }
 
   private async change(

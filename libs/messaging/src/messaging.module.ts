@@ -4,13 +4,17 @@ import { GroupsModule } from '@tocsin/groups';
 import { PushModule } from '@tocsin/push';
 import { ArchiveController } from './archive.controller';
 import { ArchiveService } from './archive.service';
+import { CommittedMessages } from './committed-messages';
 import { ConversationAccess } from './conversation-access';
+import { DispatchBatcher } from './dispatch-batcher';
 import { ConversationStore } from './conversation-store';
 import { ConversationsController } from './conversations.controller';
 import { ConversationsService } from './conversations.service';
 import { GroupSyncService } from './group-sync.service';
 import { ManagedConversationsService } from './managed-conversations.service';
+import { MembershipCache } from './membership-cache';
 import { MembershipService } from './membership.service';
+import { MessageAppender } from './message-appender';
 import { MessageDeliveryService } from './message-delivery.service';
 import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
@@ -26,6 +30,10 @@ import { RetentionService } from './retention.service';
     ConversationStore,
     MessageStore,
     MessagingPolicyService,
+    MembershipCache,
+    CommittedMessages,
+    DispatchBatcher,
+    MessageAppender,
     MembershipService,
     ConversationAccess,
     ConversationsService,

@@ -48,7 +48,9 @@ export class RealtimeService {
     if (userIds.length === 0) return;
     const acked = new Set<string>();
     const packet = { type: PacketType.EVENT, data: [event, payload] };
-    const options = { rooms: new Set(userIds.map(rooms.user)), flags: { local: true } };
+    const userRooms = new Set<string>();
+    for (const userId of userIds) userRooms.add(rooms.user(userId));
+    const options = { rooms: userRooms, flags: { local: true } };
 
     // Socket.IO calls a broadcast's ack with `this` bound to the socket that answered.
     this.gateway.server.of('/').adapter.broadcastWithAck(
