@@ -1,5 +1,6 @@
 import { DomainError } from '@tocsin/common';
 import { parseBbox, type BoundingBox } from '@tocsin/geo';
+import { z } from 'zod';
 
 export type AlertStateFilter = 'active' | 'cancelled' | 'expired';
 
@@ -9,41 +10,38 @@ export interface ListAlertsFilter {
   limit?: number;
 }
 
-const STATES: ReadonlySet<string> = new Set(['active', 'cancelled', 'expired']);
-const KNOWN: ReadonlySet<string> = new Set(['bbox', 'status', 'limit']);
-const LIMIT = /^[0-9]{1,4}$/;
-
 /**
- * Reads the query of `GET /api/alerts` (`bbox=w,s,e,n`, `status`, `limit` 1..1000) with
- * plain checks instead of class-validator: the map asks on every pan. Like the global pipe,
- * it refuses unknown and repeated parameters; any refusal is a 400.
+ * The query of `GET /api/alerts`, read with zod rather than class-validator: the map asks on
+ * every pan, and zod's check costs a fraction of the class-transformer round trip. Like the
+ * global pipe it refuses unknown parameters, and a repeated one arrives as an array, which is
+ * not a string.
  */
+const LIST_QUERY = z.strictObject({
+  bbox: z.string().max(200, 'is too long').optional(),
+  status: z.enum(['active', 'cancelled', 'expired']).optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, 'must be an integer from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be an integer from 1 to 1000').max(1000))
+    .optional(),
+});
+
+/** Reads and checks the list query; any refusal is a 400 that names the parameter. */
 export function parseListAlertsQuery(query: Record<string, unknown>): ListAlertsFilter {
-  for (const name of Object.keys(query)) {
-    if (!KNOWN.has(name)) throw invalid(`unknown parameter ${name}`);
-    if (typeof query[name] !== 'string') throw invalid(`${name} must be given once`);
-  }
+  const parsed = LIST_QUERY.safeParse(query);
+  if (!parsed.success) throw invalid(describe(parsed.error));
 
-  const { bbox, status, limit } = query as Record<string, string | undefined>;
-  if (bbox !== undefined && bbox.length > 200) throw invalid('bbox is too long');
-  if (status !== undefined && !STATES.has(status)) {
-    throw invalid('status must be active, cancelled or expired');
-  }
+  const { bbox, status, limit } = parsed.data;
 
-  return {
-    bbox: bbox === undefined ? undefined : parseBbox(bbox),
-    state: status as AlertStateFilter | undefined,
-    limit: limit === undefined ? undefined : parseLimit(limit),
-  };
+  return { bbox: bbox === undefined ? undefined : parseBbox(bbox), state: status, limit };
 }
 
-function parseLimit(text: string): number {
-  const limit = Number(text);
-  if (!LIMIT.test(text) || limit < 1 || limit > 1000) {
-    throw invalid('limit must be an integer from 1 to 1000');
-  }
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') return `unknown parameter ${issue.keys.join(', ')}`;
 
-  return limit;
+  return `${issue.path.join('.')}: ${issue.message}`;
 }
 
 function invalid(message: string): DomainError {
