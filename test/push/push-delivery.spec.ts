@@ -216,4 +216,44 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(service.pushesTo(first.sub)).toHaveLength(0);
   });
+
+  it('speaks HTTP/2 to a service that offers it: one connection, and 410 still removes', async () => {
+    const h2 = await LocalPushService.start({ http2: true });
+    const h2App = await startPushTestApp({ PUSH_ALLOWED_HOSTS: h2.host, PUSH_CONCURRENCY: '8' });
+    try {
+      const userIds = [await h2App.newUser(), await h2App.newUser(), await h2App.newUser()];
+      const subs = userIds.map(() => h2.subscribe());
+      for (const [i, userId] of userIds.entries()) await h2App.push.subscribe(userId, subs[i]);
+      h2.script(subs[2], { status: 410 });
+      const alertId = randomUUID();
+
+      await h2App.push.notifyAlert(userIds, { id: alertId, severity: 'Extreme', headline: 'h2' });
+      await waitUntil(
+        async () => (await h2App.push.figures({ kind: 'alert', id: alertId })).pending === 0,
+      );
+
+      expect(h2.received.map((push) => push.httpVersion)).toEqual(['2.0', '2.0', '2.0']);
+      expect(h2.received.every((push) => push.problem === undefined)).toBe(true);
+      expect(JSON.parse(h2.pushesTo(subs[0])[0].plaintext!)).toMatchObject({ headline: 'h2' });
+      expect(h2.pushesTo(subs[0])[0]).toMatchObject({ urgency: 'high', ttl: '86400' });
+      expect(h2.connections).toBe(1);
+      expect(await h2App.push.figures({ kind: 'alert', id: alertId })).toMatchObject({
+        sent: 2,
+        removed: 1,
+      });
+      expect(await h2App.push.listOwn(userIds[2])).toEqual([]);
+    } finally {
+      await h2App.close();
+      await h2.close();
+    }
+  });
+
+  it('speaks HTTP/1.1 to a service that does not offer h2', async () => {
+    const { userId, sub } = await device();
+
+    await t.push.notifyAlert([userId], { id: randomUUID(), headline: 'h1' });
+    const [push] = await service.waitFor(sub, 1);
+
+    expect(push).toMatchObject({ httpVersion: '1.1', problem: undefined });
+  });
 });
