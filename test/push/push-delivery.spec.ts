@@ -217,6 +217,28 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     expect(service.pushesTo(first.sub)).toHaveLength(0);
   });
 
+  it('records concurrent outcomes together without losing a count', async () => {
+    const { userId, sub } = await device();
+    const other = await device();
+    service.script(other.sub, { status: 400 });
+    const alertIds = [randomUUID(), randomUUID(), randomUUID()];
+
+    await Promise.all(
+      alertIds.map((id) => t.push.notifyAlert([userId, other.userId], { id, headline: 'many' })),
+    );
+    await service.waitFor(sub, 3);
+    await waitUntil(async () => {
+      const all = await Promise.all(alertIds.map((id) => t.push.figures({ kind: 'alert', id })));
+
+      return all.every((figures) => figures.pending === 0);
+    });
+
+    expect(await t.push.listOwn(userId)).toMatchObject([{ successCount: 3, failureCount: 0 }]);
+    expect(await t.push.listOwn(other.userId)).toMatchObject([
+      { successCount: 2, failureCount: 1 },
+    ]);
+  });
+
   it('speaks HTTP/2 to a service that offers it: one connection, and 410 still removes', async () => {
     const h2 = await LocalPushService.start({ http2: true });
     const h2App = await startPushTestApp({ PUSH_ALLOWED_HOSTS: h2.host, PUSH_CONCURRENCY: '8' });
