@@ -15,7 +15,10 @@ export interface SideOptions {
   vapid: { subject: string; publicKey: string; privateKey: string };
 }
 
-/** Runs `send` for every subscription with `concurrency` loops; a 429 is sent again. */
+/**
+ * Runs `send` for every subscription with `concurrency` loops; a 429 or a lost connection (a
+ * keep-alive socket the service closed) is tried again, as any sender would, up to 3 times.
+ */
 async function pool(
   subscriptions: BenchSubscription[],
   concurrency: number,
@@ -26,8 +29,13 @@ async function pool(
     Array.from({ length: concurrency }, async () => {
       while (next < subscriptions.length) {
         const subscription = subscriptions[next++];
-        for (let attempt = 0; attempt < 3; attempt += 1) {
-          if ((await send(subscription)) !== 429) break;
+        for (let attempt = 1; ; attempt += 1) {
+          const status = await send(subscription).catch((error: unknown) => {
+            if (attempt >= 3) throw error;
+
+            return 0;
+          });
+          if ((status !== 429 && status !== 0) || attempt >= 3) break;
         }
       }
     }),
@@ -36,6 +44,20 @@ async function pool(
 
 /** The bare library: web-push's sendNotification per message, signing and encrypting each. */
 export async function bareWebPush(subscriptions: BenchSubscription[], options: SideOptions) {
+  // Its own keep-alive agent per round, as the floor has: no socket left idle between rounds.
+  const agent = new https.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  try {
+    await bareLoop(subscriptions, options, agent);
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function bareLoop(
+  subscriptions: BenchSubscription[],
+  options: SideOptions,
+  agent: https.Agent,
+) {
   await pool(subscriptions, options.concurrency, async (subscription) => {
     try {
       const result = await webpush.sendNotification(subscription, options.payload, {
@@ -43,6 +65,7 @@ export async function bareWebPush(subscriptions: BenchSubscription[], options: S
         urgency: 'high',
         topic: 'bench',
         vapidDetails: options.vapid,
+        agent,
       });
 
       return result.statusCode;
