@@ -270,6 +270,34 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     }
   });
 
+  it('opens a new HTTP/2 session when the push service drops the old one', async () => {
+    const h2 = await LocalPushService.start({ http2: true });
+    const h2App = await startPushTestApp({
+      PUSH_ALLOWED_HOSTS: h2.host,
+      PUSH_RETRY_DELAY_MS: '50',
+    });
+    try {
+      const userId = await h2App.newUser();
+      const sub = h2.subscribe();
+      await h2App.push.subscribe(userId, sub);
+
+      await h2App.push.notifyAlert([userId], { id: randomUUID(), headline: 'before' });
+      await h2.waitFor(sub, 1);
+      h2.dropConnections();
+      await h2App.push.notifyAlert([userId], { id: randomUUID(), headline: 'after' });
+      const pushes = await h2.waitFor(sub, 2);
+
+      expect(pushes.map((push) => JSON.parse(push.plaintext!).headline)).toEqual([
+        'before',
+        'after',
+      ]);
+      expect(h2.connections).toBe(2);
+    } finally {
+      await h2App.close();
+      await h2.close();
+    }
+  });
+
   it('speaks HTTP/1.1 to a service that does not offer h2', async () => {
     const { userId, sub } = await device();
 

@@ -126,6 +126,11 @@ export class LocalPushService {
     this.received.length = 0;
   }
 
+  /** Cuts every open connection, as a push service restarting or balancing load would. */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
