@@ -1,20 +1,30 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as webpush from 'web-push';
-import { LocalPushService } from '../../test/support/push-service';
 import setupPushTls from '../../test/support/push-tls.global-setup';
-import { startPushTestApp } from '../../test/push/push-test-app';
+import { startPushTestApp, type PushTestApp } from '../../test/push/push-test-app';
+import { Child, pinSelf } from '../harness/child';
+import { interleave } from '../harness/rounds';
+import { bareWebPush, rawFloor, type BenchSubscription, type SideOptions } from './push-sides';
 
 /**
- * Sends per second through Tocsin's push path (PushService.notifyUsers → delivery rows → job
- * queue → PushWorker → web-push over the guarded agent → result recorded in PostgreSQL)
- * against a bare loop of web-push sendNotification to the same local HTTPS push service, at
- * the same concurrency, in the same run. Loopback only; bounded by BENCH_PUSHES.
+ * Push fan-out: PUSHES subscriptions spread over four local push services (two HTTP/2, two
+ * HTTP/1.1 only, in a child process that decrypts every body), one in GONE_EVERY answering
+ * 410 and one in LIMITED_EVERY answering 429 (Retry-After: 0) to its first push. Three sides
+ * per round: the raw floor, the bare web-push library, and Tocsin's whole path (notifyAlert →
+ * delivery rows → queue → worker → sender → outcome recorded in PostgreSQL). Prints one JSON
+ * line `RESULT {...}` for bench/push/push.ts.
  */
-const PUSHES = Math.min(20_000, Number(process.env.BENCH_PUSHES ?? 2000));
-const DEVICES = Math.min(PUSHES, 200);
-const CONCURRENCY = Number(process.env.PUSH_CONCURRENCY ?? 16);
+const PUSHES = Math.min(20_000, Number(process.env.BENCH_PUSHES ?? 1000));
+const ROUNDS = Math.min(5, Number(process.env.BENCH_ROUNDS ?? 1));
+const CONCURRENCY = Number(process.env.PUSH_CONCURRENCY ?? 64);
+/** Comma-separated sides to run (for a profile of one side); all three by default. */
+const SIDES = (process.env.BENCH_PUSH_SIDES ?? 'floor,bare,tocsin').split(',');
+const GONE_EVERY = 50;
+const LIMITED_EVERY = 50;
 const PAYLOAD = JSON.stringify({
   v: 1,
   kind: 'alert',
@@ -25,95 +35,166 @@ const PAYLOAD = JSON.stringify({
   url: '/alerts/x',
 });
 
-async function bareLoop(service: LocalPushService): Promise<number> {
-  const vapid = webpush.generateVAPIDKeys();
-  const devices = Array.from({ length: DEVICES }, () => service.subscribe());
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < PUSHES) {
-        const device = devices[next++ % DEVICES];
-        await webpush.sendNotification(device, PAYLOAD, {
-          TTL: 3600,
-          urgency: 'high',
-          topic: 'bench',
-          vapidDetails: { subject: 'mailto:bench@tocsin.invalid', ...vapid },
-        });
-      }
-    }),
-  );
-
-  return PUSHES / ((performance.now() - started) / 1000);
+interface Figures {
+  seconds: number;
+  sendsPerSecond: number;
+  cpuUsPerPush: number;
+  /** The push services' CPU time over the wall time: near 1, they are the bottleneck. */
+  farmBusy: number;
+  loopDelayP99Ms: number;
+  requests: number;
+  statuses: Record<string, number>;
 }
 
-async function tocsinPath(service: LocalPushService): Promise<number> {
-  const t = await startPushTestApp({
-    PUSH_ALLOWED_HOSTS: service.host,
-    PUSH_CONCURRENCY: String(CONCURRENCY),
-    LOG_LEVEL: 'warn',
+interface Collected {
+  requests: number;
+  decrypted: number;
+  statuses: Record<string, number>;
+  problems: string[];
+}
+
+/** Times one side and checks, from the push services' records, that it did all the work. */
+async function measure(farm: Child, work: () => Promise<void>): Promise<Figures> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const cpu = process.cpuUsage();
+  const farmCpu = await farm.call<{ cpuMs: number }>('cpu');
+  delay.enable();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  delay.disable();
+  const used = process.cpuUsage(cpu);
+  const farmUsedMs = (await farm.call<{ cpuMs: number }>('cpu')).cpuMs - farmCpu.cpuMs;
+
+  const seen = await farm.call<Collected>('collect');
+  if (seen.problems.length > 0) throw new Error(`push service refused: ${seen.problems[0]}`);
+  if (seen.decrypted !== seen.requests || seen.requests < PUSHES) {
+    throw new Error(`only ${seen.decrypted} of ${seen.requests} bodies decrypted (${PUSHES})`);
+  }
+
+  return {
+    seconds,
+    sendsPerSecond: PUSHES / seconds,
+    cpuUsPerPush: (used.user + used.system) / PUSHES,
+    farmBusy: farmUsedMs / 1000 / seconds,
+    loopDelayP99Ms: delay.percentile(99) / 1e6,
+    requests: seen.requests,
+    statuses: seen.statuses,
+  };
+}
+
+/** Users and their subscriptions in SQL (no logins): the time of notifyAlert is measured. */
+async function seedTocsin(t: PushTestApp, subscriptions: BenchSubscription[]): Promise<string[]> {
+  const [agency] = await t.db.query(`INSERT INTO agencies (name) VALUES ($1) RETURNING id`, [
+    `Push bench ${randomUUID()}`,
+  ]);
+  const users: Array<{ id: string }> = await t.db.query(
+    `INSERT INTO users (agency_id, email, display_name, role)
+     SELECT $1, 'push-' || gen_random_uuid() || '@bench.test', 'Device ' || i, 'responder'
+       FROM generate_series(1, $2::int) i RETURNING id`,
+    [agency.id, subscriptions.length],
+  );
+  const userIds = users.map((user) => user.id);
+  await t.db.query(
+    `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
+    [
+      userIds,
+      subscriptions.map((s) => s.endpoint),
+      subscriptions.map((s) => s.keys.p256dh),
+      subscriptions.map((s) => s.keys.auth),
+    ],
+  );
+
+  return userIds;
+}
+
+/** Handed over: from notifyAlert until no delivery of the alert is pending or retrying. */
+async function tocsinAlert(t: PushTestApp, userIds: string[]): Promise<void> {
+  const alertId = randomUUID();
+  await t.push.notifyAlert(userIds, {
+    id: alertId,
+    severity: 'Severe',
+    headline: 'Benchmark alert',
+    summary: 'x'.repeat(200),
+    expires: new Date(Date.now() + 3600_000),
   });
-  try {
-    // Subscriptions belong to real users (a foreign key): make them in SQL, no logins needed.
-    const [agency] = await t.db.query(
-      `INSERT INTO agencies (name) VALUES ('Push bench') RETURNING id`,
+  const deadline = Date.now() + 120_000;
+  // A light count every 20 ms: the figures query itself would weigh on the database measured.
+  for (;;) {
+    const [{ open }] = await t.db.query(
+      `SELECT count(*)::int AS open FROM push_deliveries
+        WHERE subject_kind = 'alert' AND subject_id = $1 AND status IN ('pending', 'retrying')`,
+      [alertId],
     );
-    const users: { id: string }[] = await t.db.query(
-      `INSERT INTO users (agency_id, email, display_name, role)
-       SELECT $1, 'push' || i || '@bench.test', 'Device ' || i, 'responder'
-         FROM generate_series(1, $2::int) i RETURNING id`,
-      [agency.id, DEVICES],
-    );
-    const userIds = users.map((user) => user.id);
-    for (const userId of userIds) await t.push.subscribe(userId, service.subscribe());
-    const rounds = Math.ceil(PUSHES / DEVICES);
-
-    const started = performance.now();
-    for (let round = 0; round < rounds; round++) {
-      await t.push.notifyAlert(userIds, {
-        id: randomUUID(),
-        severity: 'Severe',
-        headline: 'Benchmark alert',
-        summary: 'x'.repeat(200),
-        expires: new Date(Date.now() + 3600_000),
-      });
-    }
-    const total = rounds * DEVICES;
-    for (;;) {
-      const [row] = await t.db.query(
-        "SELECT count(*) FILTER (WHERE status IN ('pending', 'retrying'))::int AS open FROM push_deliveries",
-      );
-      if (row.open === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const [done] = await t.db.query(
-      "SELECT count(*) FILTER (WHERE status = 'sent')::int AS sent FROM push_deliveries",
-    );
-    if (done.sent !== total) throw new Error(`only ${done.sent} of ${total} pushes were accepted`);
-
-    return total / seconds;
-  } finally {
-    await t.close();
+    if (open === 0) break;
+    if (Date.now() > deadline) throw new Error(`tocsin: ${open} deliveries still open`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const figures = await t.push.figures({ kind: 'alert', id: alertId });
+  const gone = Math.floor(PUSHES / GONE_EVERY);
+  if (figures.sent !== PUSHES - gone || figures.removed !== gone) {
+    throw new Error(`tocsin: ${JSON.stringify(figures)}, expected ${gone} removed`);
   }
 }
 
 async function run(): Promise<void> {
-  const service = await LocalPushService.start();
-  try {
-    const bare = await bareLoop(service);
-    const tocsin = await tocsinPath(service);
-    const problems = service.received.filter((push) => push.problem !== undefined);
-    if (problems.length > 0) throw new Error(`push service refused: ${problems[0].problem}`);
+  pinSelf(0);
+  const farm = Child.start(path.join(__dirname, 'push-farm.js'), { core: 1 });
+  const origins = await farm.call<Array<{ origin: string; host: string }>>('start');
+  const t = await startPushTestApp({
+    PUSH_ALLOWED_HOSTS: origins.map((o) => o.host).join(','),
+    PUSH_CONCURRENCY: String(CONCURRENCY),
+    LOG_LEVEL: 'warn',
+  });
+  const options: SideOptions = {
+    concurrency: CONCURRENCY,
+    payload: PAYLOAD,
+    vapid: { subject: 'mailto:bench@tocsin.invalid', ...webpush.generateVAPIDKeys() },
+  };
+  const http2Origins = new Set(origins.slice(0, 2).map((o) => o.origin));
+  const devices = () =>
+    farm.call<BenchSubscription[]>('subscribe', {
+      count: PUSHES,
+      goneEvery: GONE_EVERY,
+      limitedEvery: LIMITED_EVERY,
+    });
 
-    console.log(`pushes: ${PUSHES}, devices: ${DEVICES}, concurrency: ${CONCURRENCY}`);
-    console.log(`bare web-push loop : ${bare.toFixed(0)} sends/s`);
-    console.log(
-      `tocsin push path   : ${tocsin.toFixed(0)} sends/s (queued, recorded in the database)`,
+  try {
+    const results = await interleave<Figures>(
+      [
+        {
+          name: 'floor',
+          run: async () => {
+            const subscriptions = await devices();
+
+            return measure(farm, () => rawFloor(subscriptions, { ...options, http2Origins }));
+          },
+        },
+        {
+          name: 'bare',
+          run: async () => {
+            const subscriptions = await devices();
+
+            return measure(farm, () => bareWebPush(subscriptions, options));
+          },
+        },
+        {
+          name: 'tocsin',
+          run: async () => {
+            const userIds = await seedTocsin(t, await devices());
+
+            return measure(farm, () => tocsinAlert(t, userIds));
+          },
+        },
+      ].filter((side) => SIDES.includes(side.name)),
+      { rounds: ROUNDS, budgetMs: 600_000 },
     );
-    console.log(`ratio tocsin/bare  : ${(tocsin / bare).toFixed(2)}`);
+    console.log(`RESULT ${JSON.stringify({ pushes: PUSHES, concurrency: CONCURRENCY, results })}`);
   } finally {
-    await service.close();
+    await t.close();
+    await farm.call('close').catch(() => undefined);
+    await farm.stop();
   }
 }
 
@@ -128,7 +209,10 @@ if (process.env.NODE_EXTRA_CA_CERTS && process.env.TOCSIN_TEST_PUSH_TLS_DIR) {
   );
 } else {
   void setupPushTls().then((cleanup) => {
-    const child = spawnSync(process.execPath, [__filename], { stdio: 'inherit', env: process.env });
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename], {
+      stdio: 'inherit',
+      env: process.env,
+    });
     cleanup();
     process.exit(child.status ?? 1);
   });

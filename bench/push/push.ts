@@ -2,43 +2,60 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Benchmark, BenchOptions } from '../harness/benchmark';
 import { report } from '../harness/result';
-import { median, round2 } from '../harness/stats';
+import { medianRatio, median, round2 } from '../harness/stats';
+
+interface Side {
+  seconds: number;
+  sendsPerSecond: number;
+  cpuUsPerPush: number;
+  farmBusy: number;
+  loopDelayP99Ms: number;
+}
 
 /**
- * Wraps push-throughput (Tocsin's queued, recorded push path against a bare web-push loop to
- * the same local HTTPS push service, run back to back): once per round, median of the ratios.
+ * Runs push-throughput (floor, bare web-push and Tocsin interleaved over four local push
+ * services) in a child that trusts the services' certificate, and reports the median of the
+ * per-round throughput ratios Tocsin / bare web-push.
  */
 async function run(options: BenchOptions): Promise<void> {
   const pushes = options.quick ? 1000 : 10_000;
   const rounds = options.quick ? 1 : 3;
-  const ratios: number[] = [];
-  const outputs: string[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const child = spawnSync(process.execPath, [path.join(__dirname, 'push-throughput.js')], {
-      env: { ...process.env, BENCH_PUSHES: String(pushes) },
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
-    const ratio = /ratio tocsin\/bare\s*:\s*([\d.]+)/.exec(child.stdout)?.[1];
-    if (child.status !== 0 || !ratio) {
-      throw new Error(`push-throughput failed:\n${child.stdout}\n${child.stderr}`);
-    }
-    outputs.push(child.stdout.trim());
-    ratios.push(Number(ratio));
+  const child = spawnSync(process.execPath, [path.join(__dirname, 'push-throughput.js')], {
+    env: { ...process.env, BENCH_PUSHES: String(pushes), BENCH_ROUNDS: String(rounds) },
+    encoding: 'utf8',
+    timeout: 900_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = child.stdout.split('\n').find((text) => text.startsWith('RESULT '));
+  if (child.status !== 0 || !line) {
+    throw new Error(`push-throughput failed:\n${child.stdout}\n${child.stderr}`);
   }
-  const last = outputs.at(-1) ?? '';
-  const figure = (label: string) => new RegExp(`${label}\\s*:\\s*(\\d+)`).exec(last)?.[1];
+  const result = JSON.parse(line.slice('RESULT '.length)) as {
+    concurrency: number;
+    results: Record<'floor' | 'bare' | 'tocsin', Side[]>;
+  };
+  const { floor, bare, tocsin } = result.results;
+  const rate = (side: Side[]) => median(side.map((s) => s.sendsPerSecond)).toFixed(0);
+  const cpu = (side: Side[]) =>
+    `${median(side.map((s) => s.cpuUsPerPush)).toFixed(0)} µs CPU/push, services ` +
+    `${(median(side.map((s) => s.farmBusy)) * 100).toFixed(0)}% busy`;
+  const handedOver = median(tocsin.map((s) => s.seconds)).toFixed(2);
+  const sends = (side: Side[]) => side.map((s) => s.sendsPerSecond);
+
   report(
     'push',
-    `${pushes} pushes: tocsin ${figure('tocsin push path')} sends/s, bare web-push ` +
-      `${figure('bare web-push loop')} sends/s (last of ${rounds} runs; throughput tocsin/bare)`,
-    round2(median(ratios)),
-    { pushes, rounds, ratios, outputs },
+    `${pushes} pushes over 4 origins (2 h2, 2 h1; 2% 410, 2% 429), concurrency ` +
+      `${result.concurrency}: tocsin ${rate(tocsin)}/s (handed over in ${handedOver} s, ` +
+      `${cpu(tocsin)}), bare web-push ${rate(bare)}/s (${cpu(bare)}), floor ` +
+      `${rate(floor)}/s (${cpu(floor)}); tocsin/floor ` +
+      `${round2(medianRatio(sends(tocsin), sends(floor)))} (throughput tocsin/bare)`,
+    round2(medianRatio(sends(tocsin), sends(bare))),
+    { pushes, rounds, ...result },
   );
 }
 
 export const push: Benchmark = {
   name: 'push',
-  description: 'Web Push through the queue and worker vs a bare web-push loop (same local service)',
+  description: 'Web Push fan-out over 4 local services: Tocsin vs bare web-push vs the raw floor',
   run,
 };

@@ -216,4 +216,94 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(service.pushesTo(first.sub)).toHaveLength(0);
   });
+
+  it('records concurrent outcomes together without losing a count', async () => {
+    const { userId, sub } = await device();
+    const other = await device();
+    service.script(other.sub, { status: 400 });
+    const alertIds = [randomUUID(), randomUUID(), randomUUID()];
+
+    await Promise.all(
+      alertIds.map((id) => t.push.notifyAlert([userId, other.userId], { id, headline: 'many' })),
+    );
+    await service.waitFor(sub, 3);
+    await waitUntil(async () => {
+      const all = await Promise.all(alertIds.map((id) => t.push.figures({ kind: 'alert', id })));
+
+      return all.every((figures) => figures.pending === 0);
+    });
+
+    expect(await t.push.listOwn(userId)).toMatchObject([{ successCount: 3, failureCount: 0 }]);
+    expect(await t.push.listOwn(other.userId)).toMatchObject([
+      { successCount: 2, failureCount: 1 },
+    ]);
+  });
+
+  it('speaks HTTP/2 to a service that offers it: one connection, and 410 still removes', async () => {
+    const h2 = await LocalPushService.start({ http2: true });
+    const h2App = await startPushTestApp({ PUSH_ALLOWED_HOSTS: h2.host, PUSH_CONCURRENCY: '8' });
+    try {
+      const userIds = [await h2App.newUser(), await h2App.newUser(), await h2App.newUser()];
+      const subs = userIds.map(() => h2.subscribe());
+      for (const [i, userId] of userIds.entries()) await h2App.push.subscribe(userId, subs[i]);
+      h2.script(subs[2], { status: 410 });
+      const alertId = randomUUID();
+
+      await h2App.push.notifyAlert(userIds, { id: alertId, severity: 'Extreme', headline: 'h2' });
+      await waitUntil(
+        async () => (await h2App.push.figures({ kind: 'alert', id: alertId })).pending === 0,
+      );
+
+      expect(h2.received.map((push) => push.httpVersion)).toEqual(['2.0', '2.0', '2.0']);
+      expect(h2.received.every((push) => push.problem === undefined)).toBe(true);
+      expect(JSON.parse(h2.pushesTo(subs[0])[0].plaintext!)).toMatchObject({ headline: 'h2' });
+      expect(h2.pushesTo(subs[0])[0]).toMatchObject({ urgency: 'high', ttl: '86400' });
+      expect(h2.connections).toBe(1);
+      expect(await h2App.push.figures({ kind: 'alert', id: alertId })).toMatchObject({
+        sent: 2,
+        removed: 1,
+      });
+      expect(await h2App.push.listOwn(userIds[2])).toEqual([]);
+    } finally {
+      await h2App.close();
+      await h2.close();
+    }
+  });
+
+  it('opens a new HTTP/2 session when the push service drops the old one', async () => {
+    const h2 = await LocalPushService.start({ http2: true });
+    const h2App = await startPushTestApp({
+      PUSH_ALLOWED_HOSTS: h2.host,
+      PUSH_RETRY_DELAY_MS: '50',
+    });
+    try {
+      const userId = await h2App.newUser();
+      const sub = h2.subscribe();
+      await h2App.push.subscribe(userId, sub);
+
+      await h2App.push.notifyAlert([userId], { id: randomUUID(), headline: 'before' });
+      await h2.waitFor(sub, 1);
+      h2.dropConnections();
+      await h2App.push.notifyAlert([userId], { id: randomUUID(), headline: 'after' });
+      const pushes = await h2.waitFor(sub, 2);
+
+      expect(pushes.map((push) => JSON.parse(push.plaintext!).headline)).toEqual([
+        'before',
+        'after',
+      ]);
+      expect(h2.connections).toBe(2);
+    } finally {
+      await h2App.close();
+      await h2.close();
+    }
+  });
+
+  it('speaks HTTP/1.1 to a service that does not offer h2', async () => {
+    const { userId, sub } = await device();
+
+    await t.push.notifyAlert([userId], { id: randomUUID(), headline: 'h1' });
+    const [push] = await service.waitFor(sub, 1);
+
+    expect(push).toMatchObject({ httpVersion: '1.1', problem: undefined });
+  });
 });

@@ -1,8 +1,9 @@
 import { createECDH, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import * as ece from 'http_ece';
 
@@ -22,6 +23,8 @@ export interface ReceivedPush {
   /** The decrypted body, or undefined when it could not be decrypted. */
   plaintext: string | undefined;
   encryptedBytes: number;
+  /** '2.0' or '1.1'. */
+  httpVersion: string;
   vapid: { sub?: string; aud?: string; exp?: number; k?: string };
   /** Why the request was refused before any scripted answer (VAPID or decryption). */
   problem: string | undefined;
@@ -32,6 +35,16 @@ export interface ScriptedAnswer {
   status: number;
   retryAfter?: string;
 }
+
+export interface PushServiceOptions {
+  /** Only accepts VAPID from this public key when set. */
+  expectedVapidKey?: string;
+  /** Speaks HTTP/2 (and HTTP/1.1 through ALPN) instead of HTTP/1.1 only. */
+  http2?: boolean;
+}
+
+type Request = IncomingMessage | http2.Http2ServerRequest;
+type Response = ServerResponse | http2.Http2ServerResponse;
 
 interface Device {
   ecdh: ECDH;
@@ -46,18 +59,23 @@ interface Device {
  * with the subscription's private key, records headers and plaintext, then answers with the
  * statuses scripted for that endpoint (201 when none is left; 404 for an unknown endpoint).
  * The certificate is the one the vitest global setup made trusted (NODE_EXTRA_CA_CERTS).
+ * With `http2` it answers HTTP/2 and, for clients that do not offer h2, HTTP/1.1.
  */
 export class LocalPushService {
   readonly received: ReceivedPush[] = [];
   private readonly devices = new Map<string, Device>();
-  private server!: https.Server;
+  private server!: https.Server | http2.Http2SecureServer;
+  private readonly sockets = new Set<Socket>();
+  /** Verified Authorization headers and their claims: a real service would not verify twice. */
+  private readonly verified = new Map<string, ReceivedPush['vapid']>();
   origin = '';
+  /** TLS connections accepted so far. */
+  connections = 0;
 
-  /** Only accepts VAPID from this public key when set. */
-  constructor(private readonly expectedVapidKey?: string) {}
+  constructor(private readonly options: PushServiceOptions = {}) {}
 
-  static async start(options: { expectedVapidKey?: string } = {}): Promise<LocalPushService> {
-    const service = new LocalPushService(options.expectedVapidKey);
+  static async start(options: PushServiceOptions = {}): Promise<LocalPushService> {
+    const service = new LocalPushService(options);
     await service.listen();
 
     return service;
@@ -103,8 +121,18 @@ export class LocalPushService {
     return this.pushesTo(subscription);
   }
 
+  /** Forgets what was received (a benchmark's next round). */
+  clearReceived(): void {
+    this.received.length = 0;
+  }
+
+  /** Cuts every open connection, as a push service restarting or balancing load would. */
+  dropConnections(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
-    this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -118,29 +146,35 @@ export class LocalPushService {
   private async listen(): Promise<void> {
     const dir = process.env.TOCSIN_TEST_PUSH_TLS_DIR;
     if (!dir) throw new Error('the push TLS global setup did not run (see vitest.config.ts)');
-    this.server = https.createServer(
-      {
-        cert: readFileSync(path.join(dir, 'cert.pem')),
-        key: readFileSync(path.join(dir, 'key.pem')),
-      },
-      (request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          const answer = this.handle(request, Buffer.concat(chunks));
-          response.writeHead(
-            answer.status,
-            answer.retryAfter ? { 'Retry-After': answer.retryAfter } : {},
-          );
-          response.end();
-        });
-      },
-    );
+    const tls = {
+      cert: readFileSync(path.join(dir, 'cert.pem')),
+      key: readFileSync(path.join(dir, 'key.pem')),
+    };
+    const onRequest = (request: Request, response: Response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const answer = this.handle(request, Buffer.concat(chunks));
+        response.writeHead(
+          answer.status,
+          answer.retryAfter ? { 'retry-after': answer.retryAfter } : {},
+        );
+        response.end();
+      });
+    };
+    this.server = this.options.http2
+      ? http2.createSecureServer({ ...tls, allowHTTP1: true }, onRequest)
+      : https.createServer(tls, onRequest);
+    this.server.on('secureConnection', (socket: Socket) => {
+      this.connections += 1;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.origin = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  private handle(request: IncomingMessage, body: Buffer) {
+  private handle(request: Request, body: Buffer) {
     const requestPath = String(request.url);
     const record: ReceivedPush = {
       path: requestPath,
@@ -150,6 +184,7 @@ export class LocalPushService {
       topic: one(request.headers.topic),
       plaintext: undefined,
       encryptedBytes: body.length,
+      httpVersion: request.httpVersion,
       vapid: {},
       problem: undefined,
       status: 0,
@@ -185,11 +220,26 @@ export class LocalPushService {
 
   /** Returns what is wrong with the VAPID Authorization header, or undefined. */
   private checkVapid(authorization: string, record: ReceivedPush): string | undefined {
+    const known = this.verified.get(authorization);
+    if (known && (known.exp ?? 0) > Date.now() / 1000) {
+      record.vapid = known;
+
+      return undefined;
+    }
+    const problem = this.verifyVapid(authorization, record);
+    if (!problem) this.verified.set(authorization, record.vapid);
+
+    return problem;
+  }
+
+  private verifyVapid(authorization: string, record: ReceivedPush): string | undefined {
     const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(authorization);
     if (!match) return 'no vapid authorization';
     const [, token, k] = match;
     record.vapid.k = k;
-    if (this.expectedVapidKey && k !== this.expectedVapidKey) return 'unexpected vapid key';
+    if (this.options.expectedVapidKey && k !== this.options.expectedVapidKey) {
+      return 'unexpected vapid key';
+    }
 
     const parts = token.split('.');
     if (parts.length !== 3) return 'malformed jwt';

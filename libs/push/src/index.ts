@@ -1,3 +1,4 @@
+export * from './ece';
 export * from './endpoint-policy';
 export * from './migrations';
 export * from './push-delivery.entity';

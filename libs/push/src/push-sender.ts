@@ -1,9 +1,10 @@
-import * as https from 'node:https';
 import { isDomainError } from '@tocsin/common';
 import ipaddr from 'ipaddr.js';
 import * as webpush from 'web-push';
+import { encryptPush, type ReceiverKeys } from './ece';
 import type { EndpointPolicy } from './endpoint-policy';
 import type { PushUrgency } from './push-delivery.entity';
+import { PushTransport, type PushAnswer } from './push-transport';
 import type { VapidKeys } from './vapid-keys.service';
 
 export interface PushTarget {
@@ -28,59 +29,73 @@ export type SendOutcome =
 /** A VAPID token lives 12 hours and is renewed an hour before it ends (the limit is 24 h). */
 const VAPID_TOKEN_SECONDS = 12 * 3600;
 const VAPID_RENEW_MS = 3600 * 1000;
+/** Decoded subscription keys kept; the oldest goes first when full. */
+const KEY_CACHE_SIZE = 50_000;
 
 /**
- * The adapter around `web-push`: encrypts (aes128gcm), signs VAPID, and sends over https
- * through an agent whose DNS lookup is the endpoint policy's, so the connection only ever
- * reaches an address that was checked at send time. VAPID tokens are cached per push
- * service origin instead of signed for every request.
+ * Sends one push: checks the endpoint against the policy, encrypts (aes128gcm, see ece.ts),
+ * and posts it through {@link PushTransport} (one HTTP/2 session per push service, HTTP/1.1
+ * otherwise, connections pinned to the addresses the policy checked). VAPID Authorization is
+ * cached per origin and subscription keys are decoded once.
  */
 export class PushSender {
-  private readonly agent: https.Agent;
+  private readonly transport: PushTransport;
   private readonly tokens = new Map<string, { authorization: string; renewAt: number }>();
+  private readonly keys = new Map<string, ReceiverKeys>();
 
   constructor(
     private readonly policy: EndpointPolicy,
     private readonly vapid: () => Promise<VapidKeys>,
-    private readonly options: { concurrency: number; timeoutMs: number },
+    options: { concurrency: number; timeoutMs: number },
   ) {
-    this.agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: options.concurrency,
-      lookup: policy.lookup,
-    });
+    this.transport = new PushTransport(policy, options);
   }
 
   async send(target: PushTarget, payload: string, headers: PushHeaders): Promise<SendOutcome> {
     try {
       const { url } = this.policy.checkUrl(target.endpoint);
-      // A literal address never goes through DNS, so the agent's lookup would not see it.
+      // A literal address never goes through DNS, so the connection's lookup would not see it.
       const host = url.hostname.replace(/^\[|\]$/g, '');
       if (ipaddr.isValid(host)) this.policy.checkAddresses(host, [host]);
 
-      const result = await webpush.sendNotification(
-        { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
-        payload,
+      const body = encryptPush(this.receiverKeys(target), Buffer.from(payload));
+      const answer = await this.transport.post(
+        url,
         {
-          TTL: headers.ttlSeconds,
+          authorization: await this.authorization(url.origin),
+          'content-encoding': 'aes128gcm',
+          'content-type': 'application/octet-stream',
+          ttl: String(headers.ttlSeconds),
           urgency: headers.urgency,
           ...(headers.topic ? { topic: headers.topic } : {}),
-          // null, not absent: web-push must not sign again; the cached header stands for it.
-          vapidDetails: null as unknown as undefined,
-          headers: { Authorization: await this.authorization(url.origin) },
-          agent: this.agent,
-          timeout: this.options.timeoutMs,
         },
+        body,
       );
 
-      return { kind: 'accepted', statusCode: result.statusCode };
+      return classifyAnswer(answer);
     } catch (error) {
-      return classify(error);
+      return classifyError(error);
     }
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
+  }
+
+  /** The subscription's keys as bytes; they were checked when the subscription was stored. */
+  private receiverKeys(target: PushTarget): ReceiverKeys {
+    const id = `${target.p256dh}.${target.auth}`;
+    let keys = this.keys.get(id);
+    if (!keys) {
+      keys = {
+        p256dh: Buffer.from(target.p256dh, 'base64url'),
+        auth: Buffer.from(target.auth, 'base64url'),
+      };
+      if (this.keys.size >= KEY_CACHE_SIZE) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(id, keys);
+    }
+
+    return keys;
   }
 
   private async authorization(audience: string): Promise<string> {
@@ -106,44 +121,24 @@ export class PushSender {
   }
 }
 
-function classify(error: unknown): SendOutcome {
+function classifyError(error: unknown): SendOutcome {
   if (isDomainError(error)) return { kind: 'rejected', statusCode: null, reason: error.code };
-  if (!(error instanceof webpush.WebPushError)) {
-    // No answer at all (refused, reset, timed out): the push service may be back soon.
-    return { kind: 'retry', statusCode: null, reason: (error as Error).message ?? 'no answer' };
-  }
 
-  const statusCode = error.statusCode;
+  // No answer at all (refused, reset, timed out): the push service may be back soon.
+  return { kind: 'retry', statusCode: null, reason: (error as Error).message ?? 'no answer' };
+}
+
+function classifyAnswer({ statusCode, retryAfter }: PushAnswer): SendOutcome {
+  if (statusCode >= 200 && statusCode < 300) return { kind: 'accepted', statusCode };
   if (statusCode === 404 || statusCode === 410) return { kind: 'gone', statusCode };
-  if (statusCode === 429) {
-    const retryAfterMs = parseRetryAfter(header(error.headers, 'retry-after'), Date.now());
-
-    return {
-      kind: 'retry',
-      statusCode,
-      reason: 'rate limited',
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    };
-  }
+  const retryAfterMs = parseRetryAfter(retryAfter, Date.now());
+  const wait = retryAfterMs !== undefined ? { retryAfterMs } : {};
+  if (statusCode === 429) return { kind: 'retry', statusCode, reason: 'rate limited', ...wait };
   if (statusCode >= 500) {
-    const retryAfterMs = parseRetryAfter(header(error.headers, 'retry-after'), Date.now());
-
-    return {
-      kind: 'retry',
-      statusCode,
-      reason: 'push service error',
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    };
+    return { kind: 'retry', statusCode, reason: 'push service error', ...wait };
   }
 
   return { kind: 'rejected', statusCode, reason: `push service answered ${statusCode}` };
-}
-
-function header(headers: unknown, name: string): string | undefined {
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  const value = (headers as Record<string, unknown>)[name];
-
-  return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : undefined;
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in milliseconds from `now`. */

@@ -8,25 +8,11 @@ import {
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import { JOB_QUEUE, RetryJobLater, type JobContext, type JobQueue } from '@tocsin/jobs';
 import { DataSource } from 'typeorm';
-import type { DeliveryStatus, PushUrgency } from './push-delivery.entity';
+import type { DeliveryStatus } from './push-delivery.entity';
+import { PushDeliveryStore, type DeliveryRecord } from './push-delivery.store';
 import type { PushSender, SendOutcome } from './push-sender';
 import { PushService } from './push.service';
 import { PUSH_SEND_JOB, PUSH_SENDER, type PushSendJob } from './push.tokens';
-
-interface DeliveryRow {
-  status: DeliveryStatus;
-  user_id: string;
-  payload: string;
-  ttl_seconds: number;
-  urgency: PushUrgency;
-  topic: string | null;
-  created_at: Date;
-  subscription_id: string | null;
-  owner_id: string | null;
-  endpoint: string | null;
-  p256dh: string | null;
-  auth: string | null;
-}
 
 /** Open deliveries older than this are not resumed at start; their TTL is long past. */
 const RESUME_WINDOW = '28 days';
@@ -35,10 +21,12 @@ const RESUME_WINDOW = '28 days';
  * Sends one delivery per job and records what the push service answered: accepted → sent;
  * 404/410 → the subscription is removed; 429 (after Retry-After) and 5xx or no answer → retried
  * with backoff; any other 4xx (400, 413, 401/403) → failed, and the subscription is kept.
+ * Reads and records go through {@link PushDeliveryStore}, which batches concurrent jobs.
  */
 @Injectable()
 export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PushWorker.name);
+  private readonly store: PushDeliveryStore;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,7 +34,9 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(PUSH_SENDER) private readonly sender: PushSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.store = new PushDeliveryStore(dataSource);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue.process<PushSendJob>(PUSH_SEND_JOB, (job, context) => this.deliver(job, context), {
@@ -71,15 +61,7 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async deliver({ deliveryId }: PushSendJob, context: JobContext): Promise<void> {
-    const [row] = (await this.dataSource.query(
-      `SELECT d.status, d.user_id, n.payload, n.ttl_seconds, n.urgency, n.topic, n.created_at,
-              s.id AS subscription_id, s.user_id AS owner_id, s.endpoint, s.p256dh, s.auth
-         FROM push_deliveries d
-         JOIN push_notifications n ON n.id = d.notification_id
-         LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = $1`,
-      [deliveryId],
-    )) as DeliveryRow[];
+    const row = await this.store.load(deliveryId);
     if (!row || !['pending', 'retrying'].includes(row.status)) return;
 
     // The device was unsubscribed, or re-subscribed by someone else, since this was queued.
@@ -115,20 +97,17 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     const fields = { deliveryId, subscriptionId, statusCode: outcome.statusCode };
     switch (outcome.kind) {
       case 'accepted':
-        await this.record(deliveryId, 'sent', outcome.statusCode, context.attempt);
-        await this.dataSource.query(
-          `UPDATE push_subscriptions SET last_success_at = now(),
-                  success_count = success_count + 1 WHERE id = $1`,
-          [subscriptionId],
-        );
+        await this.record(deliveryId, 'sent', outcome.statusCode, context.attempt, {
+          id: subscriptionId,
+          effect: 'success',
+        });
 
         return;
       case 'gone':
-        // Subscription first, so whoever sees the delivery "removed" finds the device gone.
-        await this.dataSource.query('DELETE FROM push_subscriptions WHERE id = $1', [
-          subscriptionId,
-        ]);
-        await this.record(deliveryId, 'removed', outcome.statusCode, context.attempt);
+        await this.record(deliveryId, 'removed', outcome.statusCode, context.attempt, {
+          id: subscriptionId,
+          effect: 'delete',
+        });
         this.logger.log(fields, 'push subscription gone; removed');
 
         return;
@@ -171,26 +150,19 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     statusCode: number | null,
     context: JobContext,
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE push_subscriptions SET last_failure_at = now(),
-              failure_count = failure_count + 1 WHERE id = $1`,
-      [subscriptionId],
-    );
-    await this.record(deliveryId, 'failed', statusCode, context.attempt);
+    await this.record(deliveryId, 'failed', statusCode, context.attempt, {
+      id: subscriptionId,
+      effect: 'failure',
+    });
   }
 
-  private async record(
+  private record(
     deliveryId: string,
     status: DeliveryStatus,
     statusCode: number | null,
     attempts: number,
+    subscription?: DeliveryRecord['subscription'],
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE push_deliveries SET status = $2, status_code = $3, attempts = $4,
-              accepted_at = CASE WHEN $2 = 'sent' THEN now() ELSE accepted_at END,
-              updated_at = now()
-        WHERE id = $1`,
-      [deliveryId, status, statusCode, attempts],
-    );
+    return this.store.record({ deliveryId, status, statusCode, attempts, subscription });
   }
 }
