@@ -178,6 +178,23 @@ describe('alert input and permissions', () => {
     expect(west.body.map((alert: any) => alert.id)).toContain(body.id);
     expect(across.body.map((alert: any) => alert.id)).toContain(body.id);
     expect(body.areas[0].geometry.coordinates[0][0][1]).toEqual([-179, -17]);
+
+    // Boxes inside the strait only, and boxes far away in the same latitudes.
+    const ids = async (bbox: string) =>
+      (await request(`${api.url}/api/alerts?bbox=${bbox}`, { token })).body.map(
+        (alert: any) => alert.id,
+      );
+    for (const inside of [
+      '179.9,-20,-179.9,-10',
+      '179.5,-16.5,179.9,-16',
+      '-179.9,-16.5,-179.5,-16',
+    ]) {
+      expect(await ids(inside), inside).toContain(body.id);
+    }
+    for (const away of ['0,-20,10,-10', '-100,-16.5,-90,-16', '170,-16.5,178.5,-16']) {
+      expect(await ids(away), away).not.toContain(body.id);
+    }
+    expect(await ids('-180,-85,180,85')).toContain(body.id);
   });
 
   it('lets only dispatchers and admins send', async () => {

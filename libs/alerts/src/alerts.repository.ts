@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AlertAreaView } from '@tocsin/contracts';
 import type { Area } from '@tocsin/geo';
 import type { EntityManager } from 'typeorm';
+import { UPDATE_ALERT_EXTENT, wrappedExtentCheck } from './alert-extent';
 import type { AlertRecord } from './alert-record';
 import { alertViewsJson } from './alert-view-sql';
 
@@ -108,14 +109,7 @@ export class AlertsRepository {
         ),
       ],
     );
-    // Across the antimeridian the planar box spans the globe: a superset, which is safe.
-    await manager.query(
-      `UPDATE alerts SET extent = (
-         SELECT ST_Envelope(ST_Collect(geom::geometry))
-           FROM alert_areas WHERE alert_id = $1)
-        WHERE id = $1`,
-      [alertId],
-    );
+    await manager.query(UPDATE_ALERT_EXTENT, [alertId]);
   }
 
   async findById(manager: EntityManager, id: string): Promise<AlertRecord | undefined> {
@@ -230,7 +224,8 @@ export async function listPublicActive(
 /**
  * A viewport with west > east crosses the antimeridian: it is two boxes, west..180 and
  * -180..east; otherwise both boxes are the viewport. Always two `&&` tests on the extent,
- * no CASE around them, so that the planner sees an indexable condition whatever the box.
+ * no CASE around them, so that the planner sees an indexable condition whatever the box;
+ * then the exact test of the few alerts whose extent wraps the globe.
  */
 function bboxCondition(last: number): string {
   const [w, s, e, n] = [last - 3, last - 2, last - 1, last].map((i) => `$${i}::float8`);
@@ -239,7 +234,8 @@ function bboxCondition(last: number): string {
   return `(a.extent && ST_MakeEnvelope(${w}, ${s},
              CASE WHEN ${crosses} THEN 180 ELSE ${e} END, ${n}, 4326)
            OR a.extent && ST_MakeEnvelope(CASE WHEN ${crosses} THEN -180 ELSE ${w} END, ${s},
-             ${e}, ${n}, 4326))`;
+             ${e}, ${n}, 4326))
+          AND ${wrappedExtentCheck(w, s, e, n)}`;
 }
 
 function toRecord(row: Record<string, unknown>): AlertRecord {

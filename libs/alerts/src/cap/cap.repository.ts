@@ -1,4 +1,5 @@
 import { GEO_LIMITS } from '@tocsin/geo';
+import { UPDATE_ALERT_EXTENT } from '../alert-extent';
 import { DomainError } from '@tocsin/common';
 import { Injectable } from '@nestjs/common';
 import type { CapAlert } from '@tocsin/cap';
@@ -146,14 +147,7 @@ export class CapRepository {
       ],
     );
     await this.refuseEmptyShapes(manager, alertId);
-    // Expanded by a hair so that a very thin area still has a box, not a line.
-    await manager.query(
-      `UPDATE alerts SET extent = (
-         SELECT ST_Envelope(ST_Expand(ST_Collect(geom::geometry), 1e-9))
-           FROM alert_areas WHERE alert_id = $1 AND geom IS NOT NULL)
-        WHERE id = $1`,
-      [alertId],
-    );
+    await manager.query(UPDATE_ALERT_EXTENT, [alertId]);
   }
 
   /** A polygon whose points are all on a line has no area left once made valid: refuse it. */
