@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgency,
+  createUser,
   identityEnv,
   loginOperator,
   type TestAgency,
@@ -86,6 +87,28 @@ describe('socket lifetime follows the session', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it('refuses a user who must still replace a temporary password, until it is replaced', async () => {
+    const operator = await loginOperator(api.url);
+    const user = await createUser(api.url, operator.accessToken, agency.id, 'responder', {
+      keepTemporaryPassword: true,
+    });
+    const pair = await session(api.url, user);
+
+    await expect(TestSocket.connect(api.url, pair.accessToken)).rejects.toThrow(
+      /password\.change_required/,
+    );
+
+    const changed = await request(`${api.url}/api/me/password`, {
+      method: 'PUT',
+      token: pair.accessToken,
+      body: { currentPassword: user.password, newPassword: `${user.password}-own` },
+    });
+    expect(changed.status).toBe(204);
+    const socket = await TestSocket.connect(api.url, pair.accessToken);
+    expect(socket.socket.connected).toBe(true);
+    socket.close();
   });
 
   it('closes the sockets of a user disabled or logged out a moment ago', async () => {

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import { ConnectionHooks } from './connection-hooks';
 import {
+  HandshakeRefused,
   rooms,
   SOCKET_AUTHENTICATOR,
   STAFF_ROLES,
@@ -61,7 +62,8 @@ export class RealtimeGateway
     server.use((socket, next) => {
       this.authenticateHandshake(socket).then(
         () => next(),
-        () => next(new Error('unauthorized')),
+        (error: unknown) =>
+          next(new Error(error instanceof HandshakeRefused ? error.message : 'unauthorized')),
       );
     });
   }

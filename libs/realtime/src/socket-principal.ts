@@ -19,6 +19,14 @@ export interface SocketAuthenticator {
 
 export const SOCKET_AUTHENTICATOR = Symbol('SOCKET_AUTHENTICATOR');
 
+/**
+ * A valid token refused for a reason the client should see (the handshake's `connect_error`
+ * message is the reason); every other failure is plain "unauthorized".
+ */
+export class HandshakeRefused extends Error {
+  override name = 'HandshakeRefused';
+}
+
 export const STAFF_ROLES = ['admin', 'dispatcher', 'observer'];
 
 export const rooms = {
