@@ -274,11 +274,20 @@ describe('chat', () => {
       { conversationId: w.conversationId, clientId: 'x', body: 'hi', extra: 1 },
       { conversationId: w.conversationId, clientId: 'x', location: { lat: 500, lon: 0 } },
       { conversationId: w.conversationId, clientId: 'x', body: '' },
+      { conversationId: w.conversationId, clientId: 'x5', body: 'a\udc00' },
+      { conversationId: w.conversationId, clientId: 'x6', body: 'nul\u0000' },
+      { conversationId: w.conversationId, ['key\ud800']: 1 },
     ]) {
       const answer = await a.emit('message.send', payload);
       expect(answer.ok, JSON.stringify(payload)).toBe(false);
       expect(answer.error.statusCode).toBe(400);
     }
+    const badEdit = await a.emit('message.edit', {
+      conversationId: w.conversationId,
+      messageId: randomUUID(),
+      body: 'b\ud800',
+    });
+    expect(badEdit).toMatchObject({ ok: false, error: { statusCode: 400 } });
     const badCatchUp = await a.emit('conversation.catchUp', { positions: { x: -1 } });
     expect(badCatchUp).toMatchObject({ ok: false, error: { statusCode: 400 } });
     // The process and the other socket carry on.

@@ -6,3 +6,4 @@ export * from './strict-validation.pipe';
 export * from './public.decorator';
 export * from './principal';
 export * from './optional-not-null';
+export { isStorableText, MAX_JSON_DEPTH } from './json-body-rules';

@@ -35,10 +35,15 @@ export function assertJsonDepth(raw: Buffer): void {
   }
 }
 
+/** Whether PostgreSQL can store this text: no NUL character, no unpaired surrogate. */
+export function isStorableText(text: string): boolean {
+  return !text.includes('\u0000') && text.isWellFormed();
+}
+
 /** A JSON.parse reviver refusing strings (values and keys) PostgreSQL cannot store. */
 export function refuseUnstorableText(key: string, value: unknown): unknown {
   for (const text of typeof value === 'string' ? [key, value] : [key]) {
-    if (text.includes('\u0000') || !text.isWellFormed()) {
+    if (!isStorableText(text)) {
       throw new JsonBodyRuleError(
         'text in the request body must not contain NUL characters or unpaired surrogates',
       );

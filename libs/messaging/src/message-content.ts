@@ -36,8 +36,11 @@ export function parseText(value: unknown, optional = false): string | null {
       { maxLength: MESSAGE_MAX_LENGTH, length: value.length },
     );
   }
-  if (value.includes('\u0000')) {
-    throw messagingErrors.invalid('message.body_invalid', 'the message contains a NUL character');
+  if (value.includes('\u0000') || !value.isWellFormed()) {
+    throw messagingErrors.invalid(
+      'message.body_invalid',
+      'the message contains a NUL character or an unpaired surrogate',
+    );
   }
 
   return value;
