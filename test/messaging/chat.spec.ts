@@ -135,6 +135,13 @@ describe('chat', () => {
       `/api/groups/${w.groupId}/members/${carol.id}`,
     );
     expect(removed.status).toBe(204);
+    // The answer means the removal holds: a send from the same socket at once is refused.
+    const atOnce = await carolSocket.emit('message.send', {
+      conversationId: w.conversationId,
+      clientId: randomUUID(),
+      body: 'sent the instant I was removed',
+    });
+    expect(atOnce).toMatchObject({ ok: false, error: { statusCode: 403 } });
     await carolSocket.waitFor('conversation.left');
     const received = carolSocket.events('message.created').length;
 

@@ -158,7 +158,9 @@ export class GroupsService {
       return !existing;
     });
 
-    if (added) this.events.emit('group.members_changed', { groupId, added: [userId], removed: [] });
+    if (added) {
+      await this.events.emit('group.members_changed', { groupId, added: [userId], removed: [] });
+    }
 
     return loadGroupDetail(this.manager, groupId);
   }
@@ -184,7 +186,7 @@ export class GroupsService {
       await this.record(tx, principal, groupId, 'group.member_removed', { userId });
     });
 
-    this.events.emit('group.members_changed', { groupId, added: [], removed: [userId] });
+    await this.events.emit('group.members_changed', { groupId, added: [], removed: [userId] });
   }
 
   /** The caller's standing towards a group; 404 when there is no such group. */

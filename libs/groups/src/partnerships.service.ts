@@ -105,7 +105,7 @@ export class PartnershipsService {
     });
 
     if (removed.length > 0) {
-      this.events.emit('group.members_changed', { groupId, added: [], removed });
+      await this.events.emit('group.members_changed', { groupId, added: [], removed });
     }
   }
 

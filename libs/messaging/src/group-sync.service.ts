@@ -22,11 +22,14 @@ export class GroupSyncService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.events.on('group.members_changed', ({ groupId }) => {
-      void this.sync(groupId).catch((error: unknown) =>
-        this.logger.error({ err: error, groupId }, 'group conversation sync failed'),
-      );
-    });
+    // Awaited by the route that changed the group: see GroupEvents.
+    this.events.on('group.members_changed', ({ groupId }) =>
+      this.sync(groupId)
+        .then(() => undefined)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, groupId }, 'group conversation sync failed'),
+        ),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
