@@ -28,8 +28,10 @@ async function headersWith(middleware: Middleware): Promise<Record<string, strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const response = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
   await response.text();
-  const headers = Object.fromEntries(response.headers);
-  delete headers.date;
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== 'date') headers[name] = value;
+  });
 
   return headers;
 }
