@@ -113,6 +113,15 @@ describe('the HTTP edge', () => {
     expect(headers.get('x-powered-by')).toBeNull();
   });
 
+  it('hashes no JSON answer for an ETag, but keeps ETags on the files it serves', async () => {
+    const json = await request(`${api.url}/api/health`);
+    const page = await request(`${api.url}/`, { headers: { accept: 'text/html' } });
+
+    expect(json.headers.get('content-type')).toMatch(/json/);
+    expect(json.headers.get('etag')).toBeNull();
+    expect(page.headers.get('etag')).toBeTruthy();
+  });
+
   it('serves the OpenAPI description', async () => {
     const { status, body } = await request(`${api.url}/api/docs-json`);
 

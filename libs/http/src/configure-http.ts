@@ -2,11 +2,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@tocsin/config';
 import type express from 'express';
-import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { installBodyParsing, type RawBodyRoute } from './body-parsing';
 import { requestLogging } from './request-logging';
+import { securityHeaders } from './security-headers';
 import { serveLiveHelp, serveWeb } from './serve-web';
 import { StrictValidationPipe } from './strict-validation.pipe';
 
@@ -34,9 +34,10 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
 
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  keepETagsOffJson(server);
   app.use(requestLogging(logger));
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: {
         directives: {
           'img-src': ["'self'", 'data:', 'blob:', ...(setup.imageSources ?? [])],
@@ -59,6 +60,27 @@ export function configureHttp(app: NestExpressApplication, setup: HttpSetup): vo
   setupOpenApi(app, setup.version);
   serveLiveHelp(server, config.livehelp.distDir, logger);
   serveWeb(server, config.http.webDistDir, logger);
+}
+
+/**
+ * Express hashes every body it sends (SHA-1) for an ETag. API JSON is per user and changes
+ * with every alert, so revalidating it saves little, and the hash is a fair share of a map
+ * request's cost: JSON bodies go without. Other bodies sent this way (the public Atom and
+ * CAP feeds, which other servers poll with If-None-Match) keep Express's ETag; static files
+ * have their own (serve-static), untouched by this setting.
+ */
+function keepETagsOffJson(server: express.Express): void {
+  const expressETag = server.get('etag fn') as (body: Buffer | string, encoding?: string) => string;
+  server.set('etag', (body: Buffer | string, encoding?: string) =>
+    looksLikeJson(body) ? undefined : expressETag(body, encoding),
+  );
+}
+
+/** A JSON object or array: the first byte is `{` or `[` (API JSON has no leading space). */
+function looksLikeJson(body: Buffer | string): boolean {
+  const first = typeof body === 'string' ? body.charCodeAt(0) : body[0];
+
+  return first === 0x7b || first === 0x5b;
 }
 
 function setupOpenApi(app: NestExpressApplication, version: string): void {

@@ -25,14 +25,17 @@ export function serveWeb(app: express.Express, distDir: string, logger: Logger):
     return;
   }
 
-  app.use(
-    express.static(distDir, {
-      index: false,
-      setHeaders: (res, filePath) => {
-        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
-        res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    }),
+  const files = express.static(distDir, {
+    index: false,
+    setHeaders: (res, filePath) => {
+      const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+      res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  // This runs ahead of the API's routes (Nest adds them when it starts listening): without
+  // the test, every API GET would first look for a file of its path on disk.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    NOT_THE_APP.test(req.path) ? next() : files(req, res, next),
   );
 
   app.use((req: Request, res: Response, next: NextFunction) => {
