@@ -8,11 +8,14 @@ export interface BoundingBox {
   north: number;
 }
 
+/** Plain decimal degrees: no spaces, exponents, hexadecimal or other forms Number() reads. */
+const DECIMAL = /^-?[0-9]{1,3}(\.[0-9]{1,20})?$/;
+
 /** Parses `w,s,e,n` in degrees, as `?bbox=` carries it. */
 export function parseBbox(text: string): BoundingBox {
-  const parts = text.split(',').map((part) => part.trim());
+  const parts = text.split(',');
   const numbers = parts.map(Number);
-  if (parts.length !== 4 || parts.some((p) => p === '') || !numbers.every(Number.isFinite)) {
+  if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part))) {
     throw badBbox('must be four numbers: west,south,east,north');
   }
 
