@@ -199,6 +199,18 @@ describe('alert delivery, responses, update and cancel', () => {
     });
     expect(shown.body.cancelReason).toBe('contained');
 
+    const blank = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: alertBody({ groupIds: [groupId], headline: 'Cancelled without a word' }),
+    });
+    const blankCancel = await request(`${api.url}/api/alerts/${blank.body.id}/cancel`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: { reason: '   ' },
+    });
+    expect(blankCancel.body.cancelReason).toBeNull();
+
     const late = await request(`${api.url}/api/alerts/${sent.body.id}/responses`, {
       method: 'POST',
       token: a.users.responder.accessToken,
@@ -301,7 +313,8 @@ describe('alert delivery, responses, update and cancel', () => {
     expect(inBox.body.length).toBeGreaterThanOrEqual(4);
     expect(inBox.body.every((alert: any) => alert.state === 'active')).toBe(true);
     expect(elsewhere.body).toEqual([]);
-    expect(cancelled.body.map((alert: any) => alert.headline)).toEqual([
+    expect(cancelled.body.map((alert: any) => alert.headline).sort()).toEqual([
+      'Cancelled without a word',
       'Third incident: spreading',
     ]);
     expect(otherAgency.body).toEqual([]);

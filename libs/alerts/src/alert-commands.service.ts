@@ -152,12 +152,14 @@ export class AlertCommandsService {
     return alert;
   }
 
-  async cancel(principal: Principal, id: string, reason?: string): Promise<AlertView> {
+  async cancel(principal: Principal, id: string, given?: string): Promise<AlertView> {
+    // A blank reason is no reason: the view says null rather than "".
+    const reason = given?.trim() || null;
     const { alert, entry } = await this.dataSource.transaction(async (manager) => {
       const current = await this.loadForChange(manager, principal, id);
       await this.alerts.update(manager, id, {
         cancelled_at: new Date(),
-        cancel_reason: reason ?? null,
+        cancel_reason: reason,
         version: current.version + 1,
         seq: current.seq + 1,
         msg_type: 'Cancel',
@@ -167,7 +169,7 @@ export class AlertCommandsService {
       });
 
       return this.recordEvent(manager, principal, id, 'alert.cancelled', 'alert.cancelled', {
-        reason: reason ?? null,
+        reason,
       });
     });
     this.outbox.dispatchInBackground([entry]);
@@ -191,6 +193,7 @@ export class AlertCommandsService {
     await this.alerts.lock(manager, id);
     const current = await this.alerts.findById(manager, id);
     if (!current) throw notFound();
+    // Another agency's alert answers 403 here, as issue 4 asks; reads of it answer 404.
     alertPolicy.canManage(principal, current);
     const state = alertState(current);
     if (state !== 'active') {
