@@ -7,8 +7,8 @@ const MAX_IN_FLIGHT = 4;
 /**
  * Hands the outbox rows of sent messages to the outbox in groups. The send wrote its rows
  * already leased to this process, so a dispatch needs no claim (rows written by the
- * transactional path, unleased, are claimed in one statement) and marks them sent in one
- * statement, which the messages committed while earlier dispatches ran share. When
+ * transactional path, unleased, are claimed in one statement for the group), and the outbox
+ * marks the delivered rows sent together, one statement per few milliseconds. When
  * nothing is running a row is dispatched at the next turn of the event loop, so a quiet
  * conversation waits for nothing.
  */

@@ -13,8 +13,8 @@ export const OUTBOX_LEASE_SECONDS = 15;
 const LEASE_SECONDS = OUTBOX_LEASE_SECONDS;
 /**
  * A row written already leased is delivered without a claim only while this much of its lease
- * is left; an older one is claimed again, so it is never delivered by this process and the
- * sweep of another at once.
+ * is left; an older one is claimed again, so that this process and another's sweep do not
+ * deliver it at the same time (unless its handler runs longer than this margin).
  */
 const OWNED_MARGIN_MS = 5_000;
 /** Recovery sweep period. It only finds rows whose fast path failed, so it can be slow. */
