@@ -5,9 +5,10 @@ import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 const MAX_IN_FLIGHT = 4;
 
 /**
- * Hands the outbox rows of sent messages to the outbox in groups: a dispatch claims its rows
- * in one statement and marks them sent in one more, so the messages committed while earlier
- * dispatches were running share those two round trips instead of paying them each. When
+ * Hands the outbox rows of sent messages to the outbox in groups. The send wrote its rows
+ * already leased to this process, so a dispatch needs no claim (rows written by the
+ * transactional path, unleased, are claimed in one statement for the group), and the outbox
+ * marks the delivered rows sent together, one statement per few milliseconds. When
  * nothing is running a row is dispatched at the next turn of the event loop, so a quiet
  * conversation waits for nothing.
  */
@@ -42,7 +43,7 @@ export class DispatchBatcher {
 
     this.inFlight += 1;
     void this.outbox
-      .dispatch(batch)
+      .dispatchOwned(batch)
       .catch((error: unknown) =>
         // The rows stay pending; the outbox's sweep delivers them.
         this.logger.error({ err: error, count: batch.length }, 'message dispatch failed'),

@@ -14,6 +14,7 @@ import { CommittedMessages } from './committed-messages';
 import { MembershipCache, type ConversationAudience } from './membership-cache';
 import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
+import { OnlineUsers } from './online-users';
 
 /**
  * Carries committed message events to the members who may see them, one user room at a
@@ -36,6 +37,7 @@ export class MessageDeliveryService implements OnModuleInit {
     private readonly observers: MessageObservers,
     private readonly audiences: MembershipCache,
     private readonly committed: CommittedMessages,
+    private readonly online: OnlineUsers,
   ) {}
 
   onModuleInit(): void {
@@ -63,7 +65,7 @@ export class MessageDeliveryService implements OnModuleInit {
     const manager = this.dataSource.manager;
     await this.access.member(manager, principal, conversationId);
     const members = await this.store.currentMembers(manager, conversationId);
-    const online = await this.realtime.onlineUserIds(members.map((member) => member.userId));
+    const online = await this.online.onlineUserIds(members.map((member) => member.userId));
 
     return { online: [...online].sort() };
   }
@@ -98,7 +100,7 @@ export class MessageDeliveryService implements OnModuleInit {
     audience: string[],
   ): Promise<void> {
     const others = audience.filter((userId) => userId !== message.senderId);
-    const online = await this.realtime.onlineUserIds(others);
+    const online = await this.online.onlineUserIds(others);
     const offline = others.filter((userId) => !online.has(userId));
     if (offline.length === 0) return;
 
@@ -125,7 +127,7 @@ export class MessageDeliveryService implements OnModuleInit {
   }
 
   private async disconnected(userId: string): Promise<void> {
-    const online = await this.realtime.onlineUserIds([userId]);
+    const online = await this.online.onlineUserIds([userId]);
     if (online.has(userId)) return;
     const ids = await this.store.conversationIdsOf(this.dataSource.manager, userId);
     this.announcePresence(ids, userId, false);

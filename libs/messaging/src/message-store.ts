@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageView, SharedLocation } from '@tocsin/contracts';
-import { OutboxEntry } from '@tocsin/outbox';
+import { OUTBOX_LEASE_SECONDS, OutboxEntry } from '@tocsin/outbox';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { MessageContent } from './message-content';
 import { MESSAGE_EVENT_TOPIC } from './message-events';
@@ -28,7 +28,8 @@ const FROM = 'FROM messages m LEFT JOIN users su ON su.id = m.sender_id';
  * statement waited for the lock is seen (PostgreSQL re-checks a locked row's newest version):
  * that sender's agency is then null and the insert fails on its NOT NULL, as a repeated client
  * id fails on its unique key. Either failure rolls the whole statement back, so no seq is lost,
- * and the caller answers those messages another way.
+ * and the caller answers those messages another way. The outbox rows are written already
+ * leased to this process, which delivers them without a claim (`OutboxService.dispatchOwned`).
  */
 const APPEND_AS_MEMBERS = `
   WITH input AS (
@@ -53,14 +54,15 @@ const APPEND_AS_MEMBERS = `
     INSERT INTO message_versions (message_id, version, action, body, location, actor_id, at)
     SELECT id, 1, 'created', body, location, sender_id, created_at FROM msg
   ), event AS (
-    INSERT INTO outbox (topic, payload)
+    INSERT INTO outbox (topic, payload, lease_until, attempts)
     SELECT $8::text, jsonb_build_object('conversationId', conversation_id, 'messageId', id,
-                                        'event', 'message.created', 'rev', rev)
+                                        'event', 'message.created', 'rev', rev),
+           now() + make_interval(secs => $9), 1
       FROM msg
-    RETURNING id, payload, created_at
+    RETURNING id, payload, created_at, lease_until
   )
   SELECT ${MESSAGE_COLUMNS}, event.id AS outbox_id, event.payload AS outbox_payload,
-         event.created_at AS outbox_created_at
+         event.created_at AS outbox_created_at, event.lease_until AS outbox_lease_until
     FROM msg m JOIN event ON event.payload->>'messageId' = m.id::text
     LEFT JOIN users su ON su.id = m.sender_id
    ORDER BY m.seq`;
@@ -79,6 +81,7 @@ type AppendedRow = MessageRow & {
   outbox_id: string;
   outbox_payload: Record<string, unknown>;
   outbox_created_at: Date;
+  outbox_lease_until: Date;
 };
 
 /** The SQL of messages and their archived versions. */
@@ -134,6 +137,7 @@ export class MessageStore {
         column(({ content }) => (content.location ? JSON.stringify(content.location) : null)),
         inputs.length,
         MESSAGE_EVENT_TOPIC,
+        OUTBOX_LEASE_SECONDS,
       ])) as AppendedRow[];
     } catch (error) {
       if (isFallback(error)) return undefined;
@@ -276,8 +280,8 @@ function toOutboxEntry(row: AppendedRow): OutboxEntry {
     topic: MESSAGE_EVENT_TOPIC,
     payload: row.outbox_payload,
     createdAt: row.outbox_created_at,
-    leaseUntil: null,
+    leaseUntil: row.outbox_lease_until,
     dispatchedAt: null,
-    attempts: 0,
+    attempts: 1,
   });
 }

@@ -20,6 +20,7 @@ import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
 import { MessagesService } from './messages.service';
 import { MessagingGateway } from './messaging.gateway';
+import { OnlineUsers } from './online-users';
 import { MessagingPolicyService } from './policy.service';
 import { RetentionService } from './retention.service';
 
@@ -45,6 +46,7 @@ import { RetentionService } from './retention.service';
     MessagingGateway,
     MessageObservers,
     ManagedConversationsService,
+    OnlineUsers,
   ],
   exports: [
     ConversationsService,

@@ -77,7 +77,9 @@ export class RealtimeGateway
     }
     const joined = [rooms.user(principal.userId), rooms.agency(principal.agencyId)];
     if (STAFF_ROLES.includes(principal.role)) joined.push(rooms.agencyStaff(principal.agencyId));
-    await socket.join(joined);
+    const join = socket.join(joined);
+    this.hooks.runOpened(socket, principal);
+    await join;
     this.scheduleExpiry(socket, principal);
     socket.on('auth.refresh', (payload: unknown, ack?: unknown) => {
       void this.refresh(socket, payload, typeof ack === 'function' ? ack : undefined);
