@@ -238,16 +238,15 @@ export class PushService {
 
   /**
    * Queues deliveries in jobs of {@link NOTIFY_CHUNK}; also used for retries and to resume open
-   * deliveries after a restart. `attempts`: what their rows must still count to be claimed
-   * (null: any open row).
+   * deliveries after a restart. `attempts`: what their rows must still count to be claimed.
    */
-  async enqueue(deliveryIds: string[], attempts: number | null, delayMs = 0): Promise<void> {
+  async enqueue(deliveryIds: string[], attempts: number, delayMs = 0): Promise<void> {
     const { attempts: tries, retryDelayMs } = this.config.push;
     const jobs: Array<{ data: PushSendJob; options: AddJobOptions }> = [];
     for (let at = 0; at < deliveryIds.length; at += NOTIFY_CHUNK) {
       const ids = deliveryIds.slice(at, at + NOTIFY_CHUNK);
       jobs.push({
-        data: attempts === null ? { deliveryIds: ids } : { deliveryIds: ids, attempts },
+        data: { deliveryIds: ids, attempts },
         // The job's own tries only cover a claim that failed (the database away): each push's
         // tries are counted on its row.
         options: {

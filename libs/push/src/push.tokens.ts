@@ -10,9 +10,9 @@ export const PUSH_SEND_JOB = 'push.send';
 /**
  * A chunk of deliveries to send (a few hundred). `attempts` is what their rows' attempt count
  * must still be for this job to claim them (see PushDeliveryStore.claim): a second job for the
- * same deliveries finds them claimed and sends nothing. Without it, any open row is claimed
- * (resuming a single in-process queue at start). `deliveryId` is the shape of the jobs queued
- * before chunks (one delivery each), still read from a Redis queue that holds some.
+ * same deliveries finds them claimed and sends nothing. `deliveryId` is the shape of the jobs
+ * queued before chunks (one delivery each, any open row claimed), still read from a Redis
+ * queue that holds some.
  */
 export interface PushSendJob {
   deliveryIds?: string[];

@@ -48,10 +48,13 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // The database's clock before this process claims anything: what was claimed earlier
+    // belongs to a process that is gone.
+    const [{ at }] = (await this.dataSource.query('SELECT now() AS at')) as Array<{ at: Date }>;
     this.queue.process<PushSendJob>(PUSH_SEND_JOB, (job) => this.deliver(job), {
       concurrency: CHUNKS_AT_ONCE,
     });
-    await this.resume();
+    await this.resume(at);
   }
 
   onApplicationShutdown(): void {
@@ -59,25 +62,29 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * Queues again what a stopped process left open. The in-process queue forgot everything, so
-   * every open delivery goes (claimed whatever its attempts: nothing else runs yet). Redis kept
-   * its jobs (a stalled one runs again and takes over its claims), so only deliveries never
-   * claimed go: those whose chunk was committed but not queued.
+   * Queues again what a stopped process left open, each at the attempt count it was left at, so
+   * that a job also queued for it (the outbox handing the event over again) claims it or not,
+   * never both. The in-process queue forgot everything, so every open delivery goes that no job
+   * of this process (which may already be sending, for an event handed over at start) touched
+   * since `startedAt`. Redis kept its jobs (a stalled one runs again and takes over its
+   * claims), so only deliveries never claimed go: those whose chunk was committed, not queued.
    */
-  async resume(): Promise<void> {
+  async resume(startedAt: Date): Promise<void> {
     const onlyUnclaimed = this.queue.kind === 'bullmq';
     const open = (await this.dataSource.query(
-      `SELECT id FROM push_deliveries WHERE status IN ('pending', 'retrying')
+      `SELECT id, attempts FROM push_deliveries WHERE status IN ('pending', 'retrying')
           AND enqueued_at > now() - interval '${RESUME_WINDOW}'
-          AND (NOT $1 OR (status = 'pending' AND attempts = 0))
+          AND (status = 'pending' AND attempts = 0 OR NOT $1 AND updated_at < $2)
         ORDER BY enqueued_at`,
-      [onlyUnclaimed],
-    )) as Array<{ id: string }>;
+      [onlyUnclaimed, startedAt],
+    )) as Array<{ id: string; attempts: number }>;
     if (open.length === 0) return;
-    await this.push.enqueue(
-      open.map((row) => row.id),
-      onlyUnclaimed ? 0 : null,
-    );
+
+    const byAttempts = new Map<number, string[]>();
+    for (const row of open) {
+      byAttempts.set(row.attempts, [...(byAttempts.get(row.attempts) ?? []), row.id]);
+    }
+    for (const [attempts, ids] of byAttempts) await this.push.enqueue(ids, attempts);
     this.logger.log({ deliveries: open.length }, 'resumed open push deliveries');
   }
 
