@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AccessTokenService } from '@tocsin/identity';
 import * as webpush from 'web-push';
 import setupPushTls from '../../test/support/push-tls.global-setup';
 import { startPushTestApp, type PushTestApp } from '../../test/push/push-test-app';
@@ -24,6 +25,8 @@ const CONCURRENCY = Number(process.env.PUSH_CONCURRENCY ?? 64);
 /** Comma-separated sides to run (for a profile of one side); all three by default. */
 const SIDES = (process.env.BENCH_PUSH_SIDES ?? 'floor,bare,tocsin').split(',');
 const GONE_EVERY = 50;
+/** How long the probe times acknowledgements with nothing else going on, each round. */
+const QUIET_MS = 3000;
 const LIMITED_EVERY = 50;
 const PAYLOAD = JSON.stringify({
   v: 1,
@@ -44,6 +47,17 @@ interface Figures {
   loopDelayP99Ms: number;
   requests: number;
   statuses: Record<string, number>;
+  /** Socket.IO acknowledgements timed by the probe on the same API process meanwhile. */
+  ackP50Ms: number;
+  ackP99Ms: number;
+  acks: number;
+}
+
+interface AckFigures {
+  count: number;
+  p50: number;
+  p99: number;
+  problems: number;
 }
 
 interface Collected {
@@ -54,7 +68,8 @@ interface Collected {
 }
 
 /** Times one side and checks, from the push services' records, that it did all the work. */
-async function measure(farm: Child, work: () => Promise<void>): Promise<Figures> {
+async function measure(farm: Child, probe: Child, work: () => Promise<void>): Promise<Figures> {
+  await probe.call('window');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const cpu = process.cpuUsage();
   const farmCpu = await farm.call<{ cpuMs: number }>('cpu');
@@ -65,6 +80,7 @@ async function measure(farm: Child, work: () => Promise<void>): Promise<Figures>
   delay.disable();
   const used = process.cpuUsage(cpu);
   const farmUsedMs = (await farm.call<{ cpuMs: number }>('cpu')).cpuMs - farmCpu.cpuMs;
+  const acks = await readAcks(probe);
 
   const seen = await farm.call<Collected>('collect');
   if (seen.problems.length > 0) throw new Error(`push service refused: ${seen.problems[0]}`);
@@ -80,7 +96,80 @@ async function measure(farm: Child, work: () => Promise<void>): Promise<Figures>
     loopDelayP99Ms: delay.percentile(99) / 1e6,
     requests: seen.requests,
     statuses: seen.statuses,
+    ackP50Ms: acks.p50,
+    ackP99Ms: acks.p99,
+    acks: acks.count,
   };
+}
+
+async function readAcks(probe: Child): Promise<AckFigures> {
+  const acks = await probe.call<AckFigures>('read');
+  if (acks.problems > 0) throw new Error(`socket probe: ${acks.problems} acks failed`);
+
+  return acks;
+}
+
+/** The probe's acknowledgements with no push going out: the live path's own speed. */
+async function quiet(probe: Child): Promise<Figures> {
+  await probe.call('window');
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  const acks = await readAcks(probe);
+
+  return {
+    seconds: QUIET_MS / 1000,
+    sendsPerSecond: 0,
+    cpuUsPerPush: 0,
+    farmBusy: 0,
+    loopDelayP99Ms: 0,
+    requests: 0,
+    statuses: {},
+    ackP50Ms: acks.p50,
+    ackP99Ms: acks.p99,
+    acks: acks.count,
+  };
+}
+
+/**
+ * One user with a session, a token and a two-member conversation, so the probe's
+ * `presence.query` goes the whole way: authentication, membership read, online lookup.
+ */
+async function seedProbe(t: PushTestApp): Promise<{ token: string; conversationId: string }> {
+  const [agency] = await t.db.query(`INSERT INTO agencies (name) VALUES ('Probe') RETURNING id`);
+  const users: Array<{ id: string }> = await t.db.query(
+    `INSERT INTO users (agency_id, email, display_name, role)
+     SELECT $1, 'probe' || i || '@bench.test', 'Probe ' || i, 'responder'
+       FROM generate_series(1, 2) i RETURNING id`,
+    [agency.id],
+  );
+  const ids = users.map((user) => user.id);
+  const [session] = await t.db.query(
+    `INSERT INTO sessions (user_id, expires_at) VALUES ($1, now() + interval '1 day')
+     RETURNING id`,
+    [ids[0]],
+  );
+  const [group] = await t.db.query(
+    `INSERT INTO groups (agency_id, name) VALUES ($1, 'Probe') RETURNING id`,
+    [agency.id],
+  );
+  await t.db.query(
+    `INSERT INTO group_members (group_id, user_id, agency_id, role)
+     SELECT $1, id, $2, 'member' FROM unnest($3::uuid[]) AS u(id)`,
+    [group.id, agency.id, ids],
+  );
+  const [conversation] = await t.db.query(
+    `INSERT INTO conversations (kind, agency_id, title, group_id, created_by)
+     VALUES ('group', $1, 'Probe', $2, $3) RETURNING id`,
+    [agency.id, group.id, ids[0]],
+  );
+  await t.db.query(
+    `INSERT INTO conversation_members
+            (conversation_id, user_id, agency_id, joined_seq, visible_from_seq)
+     SELECT $1, id, $2, 0, 1 FROM unnest($3::uuid[]) AS u(id)`,
+    [conversation.id, agency.id, ids],
+  );
+  const token = t.app.get(AccessTokenService).issue(ids[0], session.id).token;
+
+  return { token, conversationId: conversation.id };
 }
 
 /** Users and their subscriptions in SQL (no logins): the time of notifyAlert is measured. */
@@ -146,7 +235,12 @@ async function run(): Promise<void> {
     PUSH_ALLOWED_HOSTS: origins.map((o) => o.host).join(','),
     PUSH_CONCURRENCY: String(CONCURRENCY),
     LOG_LEVEL: 'warn',
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
   });
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as { port: number };
+  const probe = Child.start(path.join(__dirname, 'ack-probe.js'), { core: 1 });
+  await probe.call('start', { url: `http://127.0.0.1:${port}`, ...(await seedProbe(t)) });
   const options: SideOptions = {
     concurrency: CONCURRENCY,
     payload: PAYLOAD,
@@ -163,12 +257,15 @@ async function run(): Promise<void> {
   try {
     const results = await interleave<Figures>(
       [
+        { name: 'quiet', run: () => quiet(probe) },
         {
           name: 'floor',
           run: async () => {
             const subscriptions = await devices();
 
-            return measure(farm, () => rawFloor(subscriptions, { ...options, http2Origins }));
+            return measure(farm, probe, () =>
+              rawFloor(subscriptions, { ...options, http2Origins }),
+            );
           },
         },
         {
@@ -176,7 +273,7 @@ async function run(): Promise<void> {
           run: async () => {
             const subscriptions = await devices();
 
-            return measure(farm, () => bareWebPush(subscriptions, options));
+            return measure(farm, probe, () => bareWebPush(subscriptions, options));
           },
         },
         {
@@ -184,14 +281,16 @@ async function run(): Promise<void> {
           run: async () => {
             const userIds = await seedTocsin(t, await devices());
 
-            return measure(farm, () => tocsinAlert(t, userIds));
+            return measure(farm, probe, () => tocsinAlert(t, userIds));
           },
         },
-      ].filter((side) => SIDES.includes(side.name)),
+      ].filter((side) => side.name === 'quiet' || SIDES.includes(side.name)),
       { rounds: ROUNDS, budgetMs: 600_000 },
     );
     console.log(`RESULT ${JSON.stringify({ pushes: PUSHES, concurrency: CONCURRENCY, results })}`);
   } finally {
+    await probe.call('stop').catch(() => undefined);
+    await probe.stop();
     await t.close();
     await farm.call('close').catch(() => undefined);
     await farm.stop();

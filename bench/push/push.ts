@@ -10,6 +10,8 @@ interface Side {
   cpuUsPerPush: number;
   farmBusy: number;
   loopDelayP99Ms: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
 }
 
 /**
@@ -32,15 +34,19 @@ async function run(options: BenchOptions): Promise<void> {
   }
   const result = JSON.parse(line.slice('RESULT '.length)) as {
     concurrency: number;
-    results: Record<'floor' | 'bare' | 'tocsin', Side[]>;
+    results: Record<'quiet' | 'floor' | 'bare' | 'tocsin', Side[]>;
   };
-  const { floor, bare, tocsin } = result.results;
+  const { quiet, floor, bare, tocsin } = result.results;
   const rate = (side: Side[]) => median(side.map((s) => s.sendsPerSecond)).toFixed(0);
   const cpu = (side: Side[]) =>
     `${median(side.map((s) => s.cpuUsPerPush)).toFixed(0)} µs CPU/push, services ` +
     `${(median(side.map((s) => s.farmBusy)) * 100).toFixed(0)}% busy`;
   const handedOver = median(tocsin.map((s) => s.seconds)).toFixed(2);
   const sends = (side: Side[]) => side.map((s) => s.sendsPerSecond);
+  const ack = (side: Side[]) =>
+    `${median(side.map((s) => s.ackP50Ms)).toFixed(1)}/` +
+    `${median(side.map((s) => s.ackP99Ms)).toFixed(1)} ms`;
+  const ackP99 = (side: Side[]) => side.map((s) => s.ackP99Ms);
 
   report(
     'push',
@@ -48,7 +54,10 @@ async function run(options: BenchOptions): Promise<void> {
       `${result.concurrency}: tocsin ${rate(tocsin)}/s (handed over in ${handedOver} s, ` +
       `${cpu(tocsin)}), bare web-push ${rate(bare)}/s (${cpu(bare)}), floor ` +
       `${rate(floor)}/s (${cpu(floor)}); tocsin/floor ` +
-      `${round2(medianRatio(sends(tocsin), sends(floor)))} (throughput tocsin/bare)`,
+      `${round2(medianRatio(sends(tocsin), sends(floor)))}; socket ack p50/p99 on the same ` +
+      `process: quiet ${ack(quiet)}, during the tocsin storm ${ack(tocsin)} (p99 ` +
+      `${round2(medianRatio(ackP99(tocsin), ackP99(quiet)))}× quiet), during bare ` +
+      `${ack(bare)} (throughput tocsin/bare)`,
     round2(medianRatio(sends(tocsin), sends(bare))),
     { pushes, rounds, ...result },
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pushTopic, PUSH_PAYLOAD_MAX_BYTES, VapidKeysService } from '@tocsin/push';
+import { pushTopic, PushWorker, PUSH_PAYLOAD_MAX_BYTES, VapidKeysService } from '@tocsin/push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPushService, type TestSubscription } from '../support/push-service';
 import { startPushTestApp, waitUntil, type PushTestApp } from './push-test-app';
@@ -237,6 +237,70 @@ describe('Web Push delivery through the local HTTPS push service', () => {
     expect(await t.push.listOwn(other.userId)).toMatchObject([
       { successCount: 2, failureCount: 1 },
     ]);
+  });
+
+  it('fans out past one chunk: each device once, even when its deliveries are queued twice', async () => {
+    const userIds = await Promise.all(Array.from({ length: 300 }, () => t.newUser()));
+    const subs = userIds.map(() => service.subscribe());
+    await t.db.query(
+      `INSERT INTO push_subscriptions (user_id, endpoint, p256dh, auth)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
+      [
+        userIds,
+        subs.map((s) => s.endpoint),
+        subs.map((s) => s.keys.p256dh),
+        subs.map((s) => s.keys.auth),
+      ],
+    );
+    const alertId = randomUUID();
+
+    const queued = await t.push.notifyAlert(userIds, { id: alertId, headline: 'everyone' });
+    // A second hand-over of the same deliveries (a repeated job, a resume): claims stop doubles.
+    const rows = await t.db.query('SELECT id FROM push_deliveries WHERE subject_id = $1', [
+      alertId,
+    ]);
+    await t.push.enqueue(
+      rows.map((row: { id: string }) => row.id),
+      0,
+    );
+    await waitUntil(
+      async () => (await t.push.figures({ kind: 'alert', id: alertId })).pending === 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(queued.deliveries).toBe(300);
+    expect(subs.map((sub) => service.pushesTo(sub).length)).toEqual(subs.map(() => 1));
+    expect(await t.push.figures({ kind: 'alert', id: alertId })).toMatchObject({ sent: 300 });
+    const [counts] = await t.db.query(
+      'SELECT min(attempts)::int AS min, max(attempts)::int AS max FROM push_deliveries WHERE subject_id = $1',
+      [alertId],
+    );
+    expect(counts).toEqual({ min: 1, max: 1 });
+  });
+
+  it('after a restart, resumes what a dead process claimed, not what this one is sending', async () => {
+    const lost = await device();
+    const busy = await device();
+    const [lostAlert, busyAlert] = [randomUUID(), randomUUID()];
+    await t.push.notifyAlert([lost.userId], { id: lostAlert, headline: 'lost' });
+    await t.push.notifyAlert([busy.userId], { id: busyAlert, headline: 'busy' });
+    await waitUntil(async () => (await delivery(busyAlert))?.status === 'sent');
+    await waitUntil(async () => (await delivery(lostAlert))?.status === 'sent');
+    // Both claimed and never recorded: one by a process gone a minute ago, one by this one.
+    await t.db.query(
+      `UPDATE push_deliveries SET status = 'pending',
+              updated_at = CASE WHEN subject_id = $1 THEN now() - interval '1 minute' ELSE now() END
+        WHERE subject_id = ANY($2::uuid[])`,
+      [lostAlert, [lostAlert, busyAlert]],
+    );
+
+    await t.app.get(PushWorker).resume(new Date(Date.now() - 30_000));
+    await waitUntil(async () => (await delivery(lostAlert))?.status === 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(service.pushesTo(lost.sub)).toHaveLength(2);
+    expect(await delivery(lostAlert)).toMatchObject({ attempts: 2 });
+    expect(service.pushesTo(busy.sub)).toHaveLength(1);
   });
 
   it('speaks HTTP/2 to a service that offers it: one connection, and 410 still removes', async () => {

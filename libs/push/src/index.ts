@@ -10,5 +10,6 @@ export * from './push-subscription.entity';
 export * from './push.module';
 export * from './push.service';
 export * from './push.tokens';
+export * from './push.worker';
 export * from './subscription-keys';
 export * from './vapid-keys.service';

@@ -2,11 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { DeliveryStatus, PushUrgency } from './push-delivery.entity';
 import { MicroBatcher } from './micro-batcher';
 
-/** A delivery with what sending it needs: its notification and the device's subscription. */
+/** A claimed delivery with what sending it needs: its notification and the device. */
 export interface DeliveryRow {
   id: string;
   status: DeliveryStatus;
   user_id: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
   payload: string;
   ttl_seconds: number;
   urgency: PushUrgency;
@@ -28,19 +30,61 @@ export interface DeliveryRecord {
   subscription?: { id: string; effect: 'success' | 'failure' | 'delete' };
 }
 
+type Notification = Pick<
+  DeliveryRow,
+  'payload' | 'ttl_seconds' | 'urgency' | 'topic' | 'created_at'
+>;
+
+/** Notifications kept in memory: a row never changes, and a fan-out reads the same one. */
+const NOTIFICATION_CACHE_SIZE = 1000;
 /**
- * Reads and records push deliveries for the worker. The jobs running at the same moment share
- * one SELECT and one transaction of UPDATEs (see MicroBatcher), instead of a round trip each:
- * at thousands of pushes a second, the database round trips were the sender's bottleneck.
+ * A claim not recorded after this long belongs to a process that died mid-chunk (BullMQ runs
+ * its stalled job again): the job may take it over. Far above PUSH_TIMEOUT_MS and a batch.
+ */
+const ABANDONED_CLAIM = '5 minutes';
+/** Outcomes written in one transaction at most; under load, batches grow up to this. */
+const RECORD_BATCH = 2000;
+
+/**
+ * Claims and records push deliveries for the worker. A chunk's rows are claimed in one
+ * UPDATE … RETURNING (which also stops a second job for them), their notification is read once
+ * and cached, and the outcomes of concurrent sends share one transaction of UPDATEs (see
+ * MicroBatcher): at thousands of pushes a second, round trips were the sender's bottleneck.
  */
 export class PushDeliveryStore {
-  private readonly loads = new MicroBatcher((ids: string[]) => this.loadMany(ids));
-  private readonly records = new MicroBatcher((items: DeliveryRecord[]) => this.recordMany(items));
+  private readonly records = new MicroBatcher(
+    (items: DeliveryRecord[]) => this.recordMany(items),
+    RECORD_BATCH,
+  );
+  private readonly notifications = new Map<string, Notification>();
 
   constructor(private readonly dataSource: DataSource) {}
 
-  load(deliveryId: string): Promise<DeliveryRow | undefined> {
-    return this.loads.add(deliveryId);
+  /**
+   * Counts an attempt on each open delivery of `ids` whose attempts are still `attempts` (any
+   * open one when null) and returns those, ready to send; the others are someone else's.
+   */
+  async claim(ids: string[], attempts: number | null): Promise<DeliveryRow[]> {
+    if (ids.length === 0) return [];
+    const claimed = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE push_deliveries d
+            SET attempts = coalesce($2::int, d.attempts) + 1, updated_at = now()
+          WHERE d.id = ANY($1::uuid[]) AND d.status IN ('pending', 'retrying')
+            AND ($2::int IS NULL OR d.attempts = $2
+                 OR (d.attempts = $2 + 1 AND d.updated_at < now() - interval '${ABANDONED_CLAIM}'))
+         RETURNING d.id, d.status, d.user_id, d.attempts, d.notification_id, d.subscription_id)
+       SELECT c.id, c.status, c.user_id, c.attempts, c.notification_id,
+              s.id AS subscription_id, s.user_id AS owner_id, s.endpoint, s.p256dh, s.auth
+         FROM claimed c LEFT JOIN push_subscriptions s ON s.id = c.subscription_id`,
+      [ids, attempts],
+    )) as Array<Omit<DeliveryRow, keyof Notification> & { notification_id: string }>;
+    const notifications = await this.notificationsOf(claimed.map((row) => row.notification_id));
+
+    return claimed.map(({ notification_id: notificationId, ...row }) => ({
+      ...row,
+      ...notifications.get(notificationId)!,
+    }));
   }
 
   /** Resolves once the outcome is committed. */
@@ -48,20 +92,26 @@ export class PushDeliveryStore {
     return this.records.add(record);
   }
 
-  private async loadMany(ids: string[]): Promise<Array<DeliveryRow | undefined>> {
-    const rows = (await this.dataSource.query(
-      `SELECT d.id, d.status, d.user_id, n.payload, n.ttl_seconds, n.urgency, n.topic,
-              n.created_at, s.id AS subscription_id, s.user_id AS owner_id, s.endpoint,
-              s.p256dh, s.auth
-         FROM push_deliveries d
-         JOIN push_notifications n ON n.id = d.notification_id
-         LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = ANY($1::uuid[])`,
-      [ids],
-    )) as DeliveryRow[];
-    const byId = new Map(rows.map((row) => [row.id, row]));
+  private async notificationsOf(ids: string[]): Promise<Map<string, Notification>> {
+    const missing = [...new Set(ids)].filter((id) => !this.notifications.has(id));
+    if (missing.length > 0) {
+      const rows = (await this.dataSource.query(
+        `SELECT id, payload, ttl_seconds, urgency, topic, created_at
+           FROM push_notifications WHERE id = ANY($1::uuid[])`,
+        [missing],
+      )) as Array<Notification & { id: string }>;
+      for (const { id, ...notification } of rows) this.remember(id, notification);
+    }
 
-    return ids.map((id) => byId.get(id));
+    return this.notifications;
+  }
+
+  private remember(id: string, notification: Notification): void {
+    if (this.notifications.size >= NOTIFICATION_CACHE_SIZE) {
+      // A Map iterates in insertion order: the first key is the oldest.
+      this.notifications.delete(this.notifications.keys().next().value as string);
+    }
+    this.notifications.set(id, notification);
   }
 
   private async recordMany(items: DeliveryRecord[]): Promise<void[]> {
