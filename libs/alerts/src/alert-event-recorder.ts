@@ -32,6 +32,7 @@ export class AlertEventRecorder {
     eventName: string,
     auditAction: string,
     auditData: Record<string, unknown>,
+    options: { owned?: boolean } = {},
   ): Promise<{ alert: AlertView; entry: OutboxEntry }> {
     const record = (await this.alerts.findById(manager, id)) as AlertRecord;
     const alert = toAlertView(record);
@@ -45,7 +46,10 @@ export class AlertEventRecorder {
       data: { ...auditData, seq: record.seq, headline: record.headline },
     });
     const message: AlertEventMessage = { alertId: id, seq: record.seq };
-    const entry = await this.outbox.add(manager, ALERT_EVENT_TOPIC, message);
+    // Owned: the caller delivers it from memory at the commit (OutboxService.addOwned).
+    const entry = options.owned
+      ? await this.outbox.addOwned(manager, ALERT_EVENT_TOPIC, message)
+      : await this.outbox.add(manager, ALERT_EVENT_TOPIC, message);
 
     return { alert, entry };
   }
