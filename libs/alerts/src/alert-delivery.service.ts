@@ -46,6 +46,8 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryService.name);
   private pendingAcks = new AckBatch();
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The acknowledgement UPDATE in flight: at most one, so that they never fill the pool. */
+  private flushing: Promise<void> | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -72,6 +74,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.flushing;
     clearTimeout(this.flushTimer);
     await this.flushAcks();
   }
@@ -79,7 +82,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   /** Records that a user's client has an alert's events up to `seq`. */
   acknowledge(alertId: string, userId: string, seq: number): void {
     this.pendingAcks.add(alertId, userId, seq);
-    this.flushTimer ??= setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
+    this.scheduleFlush();
   }
 
   /**
@@ -214,11 +217,30 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * A flush waits for the one in flight: during a burst to thousands of sockets a new UPDATE
+   * every 50 ms would pile up on the database and take the pool's connections from the
+   * POSTs of the burst; the acknowledgements that arrive meanwhile go in the next batch.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.flushing) return;
+    this.flushTimer = setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
+  }
+
   private async flushAcks(): Promise<void> {
     this.flushTimer = undefined;
     const batch = this.pendingAcks;
     this.pendingAcks = new AckBatch();
     if (batch.size === 0) return;
+
+    this.flushing = this.writeAcks(batch).finally(() => {
+      this.flushing = undefined;
+      if (this.pendingAcks.size > 0) this.scheduleFlush();
+    });
+    await this.flushing;
+  }
+
+  private async writeAcks(batch: AckBatch): Promise<void> {
     try {
       await this.recipients.markDelivered(this.dataSource.manager, batch);
     } catch (error) {
