@@ -241,7 +241,7 @@ describe('alert delivery, responses, update and cancel', () => {
 
     // Past the short lease the committing process holds on its outbox row, a sweep must
     // find it done: a second copy would reach every recipient twice.
-    await pause(3_500);
+    await pause(10_500);
     await api.app.get(OutboxService).sweep();
     await pause(300);
     const mine = member.events('alert.created').filter((alert) => alert.id === sent.body.id);

@@ -17,11 +17,12 @@ export type OwnedDelivery = (keepLease: () => Promise<boolean>) => Promise<boole
 /** How long a claim lasts; a process that dies mid-dispatch loses its rows after this. */
 const LEASE_SECONDS = 15;
 /**
- * How long an entry added as owned is left to the process that committed it: long enough
- * for its first, synchronous socket writes after the commit, short enough that a crash
- * right after the commit is recovered by the next sweep.
+ * How long an entry added as owned is left to the process that committed it before the sweep
+ * may take it: its socket writes run at the commit, but under a burst the query that extends
+ * the lease can wait seconds for a pooled connection, and a takeover would write every socket
+ * again. A crash right after the commit is recovered by the first sweep after this.
  */
-const OWNED_LEASE_SECONDS = 3;
+const OWNED_LEASE_SECONDS = 10;
 /** Recovery sweep period. It only finds rows whose fast path failed, so it can be slow. */
 const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_BATCH = 200;
