@@ -248,6 +248,25 @@ describe('alert delivery, responses, update and cancel', () => {
     expect(mine).toHaveLength(1);
   });
 
+  it('sends alerts posted at the same moment by one agency, each under its own identifier', async () => {
+    const sent = await Promise.all(
+      ['First', 'Second', 'Third'].map((headline) =>
+        request(`${api.url}/api/alerts`, {
+          method: 'POST',
+          token: a.users.dispatcher.accessToken,
+          body: alertBody({ groupIds: [groupId], headline }),
+        }),
+      ),
+    );
+
+    for (const { status, body } of sent) {
+      expect(status).toBe(201);
+      expect(body.identifier).toBe(`urn:uuid:${body.id}`);
+      expect(body.sender).toMatch(new RegExp(`^${a.id}@`));
+    }
+    expect(new Set(sent.map(({ body }) => body.id)).size).toBe(3);
+  });
+
   it('keeps the newest acknowledgement when a client acknowledges twice at once', async () => {
     const member = await TestSocket.connect(api.url, a.users.responder.accessToken, {
       autoAck: false,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError } from '@tocsin/common';
@@ -64,13 +65,18 @@ export class AlertCommandsService {
     }
 
     const { alert, userIds, entry } = await this.dataSource.transaction(async (manager) => {
-      const id = await this.alerts.insert(
+      // CAP wants a sender and an identifier unique to it; ours derive from the agency and id.
+      // Written at once: a placeholder would collide on the unique (agency, sender,
+      // identifier) index with every other alert the agency sends meanwhile, and each would
+      // wait for the previous one's commit.
+      const id = randomUUID();
+      await this.alerts.insert(
         manager,
         {
           agencyId: principal.agencyId,
           senderUserId: principal.userId,
-          identifier: '',
-          sender: '',
+          identifier: `urn:uuid:${id}`,
+          sender: this.capSender(principal.agencyId),
           sent: now,
           status: dto.status ?? 'Actual',
           msgType: 'Alert',
@@ -92,12 +98,8 @@ export class AlertCommandsService {
           backupGroupId: backup ?? null,
         },
         areas,
+        id,
       );
-      // CAP wants a sender and an identifier unique to it; ours derive from the agency and id.
-      await this.alerts.update(manager, id, {
-        identifier: `urn:uuid:${id}`,
-        sender: this.capSender(principal.agencyId),
-      });
       const userIds = await this.recipients.insertTargeted(
         manager,
         id,
