@@ -8,6 +8,7 @@ import {
   type TestAgency,
   type TestUser,
 } from '../support/identity-factory';
+import { OutboxService } from '@tocsin/outbox';
 import { pause, TestSocket } from '../support/socket-client';
 import { request, startTestApp, type TestApp } from '../support/test-app';
 
@@ -238,6 +239,44 @@ describe('alert delivery, responses, update and cancel', () => {
     const again = await connect(a.users.responder);
     await pause(400);
     expect(again.events('alert.created').filter((alert) => alert.id === sent.body.id)).toEqual([]);
+  });
+
+  it('sends a new alert once, and the recovery sweep does not send it again', async () => {
+    const member = await connect(a.users.responder);
+    const sent = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: alertBody({ groupIds: [groupId], headline: 'Delivered from memory' }),
+    });
+    expect(sent.status).toBe(201);
+    await member.waitFor('alert.created');
+
+    // Past the short lease the committing process holds on its outbox row, a sweep must
+    // find it done: a second copy would reach every recipient twice.
+    await pause(10_500);
+    await api.app.get(OutboxService).sweep();
+    await pause(300);
+    const mine = member.events('alert.created').filter((alert) => alert.id === sent.body.id);
+    expect(mine).toHaveLength(1);
+  });
+
+  it('sends alerts posted at the same moment by one agency, each under its own identifier', async () => {
+    const sent = await Promise.all(
+      ['First', 'Second', 'Third'].map((headline) =>
+        request(`${api.url}/api/alerts`, {
+          method: 'POST',
+          token: a.users.dispatcher.accessToken,
+          body: alertBody({ groupIds: [groupId], headline }),
+        }),
+      ),
+    );
+
+    for (const { status, body } of sent) {
+      expect(status).toBe(201);
+      expect(body.identifier).toBe(`urn:uuid:${body.id}`);
+      expect(body.sender).toMatch(new RegExp(`^${a.id}@`));
+    }
+    expect(new Set(sent.map(({ body }) => body.id)).size).toBe(3);
   });
 
   it('keeps the newest acknowledgement when a client acknowledges twice at once', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError } from '@tocsin/common';
@@ -7,6 +8,7 @@ import { GeometryChecker, parseAreas } from '@tocsin/geo';
 import type { Principal } from '@tocsin/http';
 import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AlertDeliveryService } from './alert-delivery.service';
 import { AlertEventRecorder } from './alert-event-recorder';
 import { alertPolicy, notFound } from './alert-policy';
 import { alertState, type AlertRecord } from './alert-record';
@@ -15,7 +17,7 @@ import type { CreateAlertDto } from './dto/create-alert.dto';
 import type { UpdateAlertDto } from './dto/update-alert.dto';
 import { EscalationService } from './escalation.service';
 import { RecipientsRepository } from './recipients.repository';
-import { resolveTargets, type TargetRow } from './targeting';
+import { resolveTargets, targetsQuery, type TargetRow } from './targeting';
 
 export type SendResult =
   | { dryRun: true; preview: TargetPreview }
@@ -39,6 +41,7 @@ export class AlertCommandsService {
     private readonly outbox: OutboxService,
     private readonly recorder: AlertEventRecorder,
     private readonly escalation: EscalationService,
+    private readonly delivery: AlertDeliveryService,
   ) {}
 
   async send(principal: Principal, dto: CreateAlertDto): Promise<SendResult> {
@@ -61,14 +64,19 @@ export class AlertCommandsService {
       return { dryRun: true, preview: preview(targets) };
     }
 
-    const { alert, count, entry } = await this.dataSource.transaction(async (manager) => {
-      const id = await this.alerts.insert(
+    const { alert, userIds, entry } = await this.dataSource.transaction(async (manager) => {
+      // CAP wants a sender and an identifier unique to it; ours derive from the agency and id.
+      // Written at once: a placeholder would collide on the unique (agency, sender,
+      // identifier) index with every other alert the agency sends meanwhile, and each would
+      // wait for the previous one's commit.
+      const id = randomUUID();
+      await this.alerts.insert(
         manager,
         {
           agencyId: principal.agencyId,
           senderUserId: principal.userId,
-          identifier: '',
-          sender: '',
+          identifier: `urn:uuid:${id}`,
+          sender: this.capSender(principal.agencyId),
           sent: now,
           status: dto.status ?? 'Actual',
           msgType: 'Alert',
@@ -90,29 +98,32 @@ export class AlertCommandsService {
           backupGroupId: backup ?? null,
         },
         areas,
+        id,
       );
-      // CAP wants a sender and an identifier unique to it; ours derive from the agency and id.
-      await this.alerts.update(manager, id, {
-        identifier: `urn:uuid:${id}`,
-        sender: this.capSender(principal.agencyId),
-      });
-      const targets = await resolveTargets(
+      const userIds = await this.recipients.insertTargeted(
         manager,
-        { alertId: id },
-        this.targetQuery(principal, groupIds),
+        id,
+        targetsQuery({ alertId: id }, this.targetQuery(principal, groupIds)),
       );
-      await this.recipients.insertNew(manager, id, targets);
+      const recorded = await this.recorder.record(
+        manager,
+        principal,
+        id,
+        'alert.created',
+        'alert.issued',
+        { recipients: userIds.length },
+        { owned: true },
+      );
 
-      return this.recordEvent(manager, principal, id, 'alert.created', 'alert.issued', {
-        recipients: targets.length,
-      }).then((result) => ({ ...result, count: targets.length }));
+      return { ...recorded, userIds };
     });
-    this.outbox.dispatchInBackground([entry]);
+    // The sockets are written from the ids in hand; the owned outbox row is the crash backup.
+    this.delivery.deliverCommitted(entry, { name: 'alert.created', payload: alert, userIds });
     if (dto.escalation) {
       await this.escalation.schedule(alert.id, dto.escalation.afterSeconds * 1000);
     }
 
-    return { dryRun: false, alert, recipients: count };
+    return { dryRun: false, alert, recipients: userIds.length };
   }
 
   async update(principal: Principal, id: string, dto: UpdateAlertDto): Promise<AlertView> {

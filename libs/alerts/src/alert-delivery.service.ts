@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertView } from '@tocsin/contracts';
-import { OutboxService } from '@tocsin/outbox';
+import { OutboxService, type OutboxEntry } from '@tocsin/outbox';
 import { PushService } from '@tocsin/push';
 import { ConnectionHooks, RealtimeService, rooms, type SocketPrincipal } from '@tocsin/realtime';
 import type { Socket } from 'socket.io';
@@ -18,6 +18,24 @@ const NODE_DELIVER_EVENT = 'tocsin:alert.deliver';
 /** Acknowledgements are written in batches: one UPDATE for many sockets. */
 const ACK_FLUSH_MS = 50;
 
+/** An alert event as its sockets get it: its name and the alert view at its seq. */
+interface DeliveredEvent {
+  name: string;
+  payload: unknown;
+}
+
+/** A new alert's event as its transaction committed it, with every recipient's user id. */
+export interface CommittedEvent extends DeliveredEvent {
+  payload: AlertView;
+  userIds: string[];
+}
+
+/** What one process hands the others to deliver an event to their own sockets. */
+interface NodeHandover extends DeliveredEvent {
+  message: AlertEventMessage;
+  groups: { joinedNow: boolean; userIds: string }[];
+}
+
 /**
  * Carries committed alert events to sockets: each recipient's sockets get the event and
  * acknowledge it, which marks them delivered; the sending agency's staff get it too. A
@@ -28,6 +46,8 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryService.name);
   private pendingAcks = new AckBatch();
   private flushTimer: NodeJS.Timeout | undefined;
+  /** The acknowledgement UPDATE in flight: at most one, so that they never fill the pool. */
+  private flushing: Promise<void> | undefined;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -42,9 +62,11 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.outbox.on(ALERT_EVENT_TOPIC, (payload) => this.deliver(payload as AlertEventMessage));
     this.realtime.onNodeEvent(NODE_DELIVER_EVENT, (payload) => {
-      this.deliverForOtherNode(payload as AlertEventMessage).catch((error: unknown) =>
-        this.logger.error({ err: error }, 'could not deliver an alert handed over by another node'),
-      );
+      try {
+        this.deliverForOtherNode(payload as NodeHandover);
+      } catch (error) {
+        this.logger.error({ err: error }, 'could not deliver an alert handed over by another node');
+      }
     });
     this.hooks.onConnected('alerts.catch-up', (socket, principal) =>
       this.catchUp(socket, principal),
@@ -52,6 +74,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.flushing;
     clearTimeout(this.flushTimer);
     await this.flushAcks();
   }
@@ -59,38 +82,80 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   /** Records that a user's client has an alert's events up to `seq`. */
   acknowledge(alertId: string, userId: string, seq: number): void {
     this.pendingAcks.add(alertId, userId, seq);
-    this.flushTimer ??= setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
+    this.scheduleFlush();
   }
 
   /**
-   * The outbox handler: sockets on every process and staff first, then the push hand-off for
-   * every recipient, which is slower (a transaction and a job per device) and must not delay
-   * a socket write. Every recipient is pushed, answered on a socket or not: a phone in a
-   * pocket rings although the app in the background still holds its socket.
+   * Delivers a new alert from what its transaction holds, at the commit: no claim, no read of
+   * the event or its recipients before the first socket write. Its outbox row was added owned
+   * (a short lease) and is the crash backup: if this process dies first, the sweep delivers it.
+   */
+  deliverCommitted(entry: OutboxEntry, event: CommittedEvent): void {
+    const message = entry.payload as AlertEventMessage;
+    const audience: JoinGroup[] = [{ joinedNow: true, userIds: event.userIds }];
+
+    this.outbox.deliverOwned(entry, async (keepLease) => {
+      this.fanOut(message, event, audience);
+      // The push hand-off is slow; past this point the row is ours for a full lease.
+      if (!(await keepLease())) return false;
+      await this.pushToDevices(message, event.name, event.payload, event.userIds);
+
+      return true;
+    });
+  }
+
+  /**
+   * The outbox handler (updates, cancels, late recipients, the sweep): sockets on every
+   * process and staff first, then the push hand-off for every recipient, which is slower (a
+   * transaction and a job per device) and must not delay a socket write. Every recipient is
+   * pushed, answered on a socket or not: a phone in a pocket rings although the app in the
+   * background still holds its socket.
    */
   private async deliver(message: AlertEventMessage): Promise<void> {
     const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
     if (!event) return;
     const audience = await this.audience(message);
 
-    this.realtime.toOtherNodes(NODE_DELIVER_EVENT, message);
-    this.deliverToSockets(message, event, audience);
+    this.fanOut(message, event, audience);
     const userIds = audience.flatMap((part) => part.userIds);
+    await this.pushToDevices(message, event.name, event.payload as AlertView, userIds);
+  }
+
+  /**
+   * The sockets of every process, then the sending agency's staff. The other processes get
+   * the event with its recipients (one comma-separated text per join group), so that they
+   * write to their own sockets without reading the event and N recipient rows again.
+   */
+  private fanOut(message: AlertEventMessage, event: DeliveredEvent, audience: JoinGroup[]) {
+    if (this.realtime.distributed) {
+      const handover: NodeHandover = {
+        message,
+        name: event.name,
+        payload: event.payload,
+        groups: audience.map((part) => ({
+          joinedNow: part.joinedNow,
+          userIds: part.userIds.join(','),
+        })),
+      };
+      this.realtime.toOtherNodes(NODE_DELIVER_EVENT, handover);
+    }
+    this.deliverToSockets(message, event, audience);
     if (!message.userIds) {
       const { agencyId } = event.payload as { agencyId: string };
+      const userIds = audience.flatMap((part) => part.userIds);
       this.realtime.emitToRoom(rooms.agencyStaff(agencyId), event.name, event.payload, {
         except: userIds.map(rooms.user),
       });
     }
-
-    await this.pushToDevices(message, event.name, event.payload as AlertView, userIds);
   }
 
   /** Another process committed an alert event: its recipients connected here get it too. */
-  private async deliverForOtherNode(message: AlertEventMessage): Promise<void> {
-    const event = await this.alerts.event(this.dataSource.manager, message.alertId, message.seq);
-    if (!event) return;
-    this.deliverToSockets(message, event, await this.audience(message));
+  private deliverForOtherNode(handover: NodeHandover): void {
+    const audience = handover.groups.map((part) => ({
+      joinedNow: part.joinedNow,
+      userIds: part.userIds === '' ? [] : part.userIds.split(','),
+    }));
+    this.deliverToSockets(handover.message, handover, audience);
   }
 
   /** The event's recipients, split by whether they became recipients with this event. */
@@ -110,7 +175,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
    */
   private deliverToSockets(
     message: AlertEventMessage,
-    event: { name: string; payload: unknown },
+    event: DeliveredEvent,
     audience: JoinGroup[],
   ): void {
     const { alertId, seq } = message;
@@ -152,11 +217,30 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * A flush waits for the one in flight: during a burst to thousands of sockets a new UPDATE
+   * every 50 ms would pile up on the database and take the pool's connections from the
+   * POSTs of the burst; the acknowledgements that arrive meanwhile go in the next batch.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.flushing) return;
+    this.flushTimer = setTimeout(() => void this.flushAcks(), ACK_FLUSH_MS);
+  }
+
   private async flushAcks(): Promise<void> {
     this.flushTimer = undefined;
     const batch = this.pendingAcks;
     this.pendingAcks = new AckBatch();
     if (batch.size === 0) return;
+
+    this.flushing = this.writeAcks(batch).finally(() => {
+      this.flushing = undefined;
+      if (this.pendingAcks.size > 0) this.scheduleFlush();
+    });
+    await this.flushing;
+  }
+
+  private async writeAcks(batch: AckBatch): Promise<void> {
     try {
       await this.recipients.markDelivered(this.dataSource.manager, batch);
     } catch (error) {

@@ -32,10 +32,18 @@ export class AlertEventRecorder {
     eventName: string,
     auditAction: string,
     auditData: Record<string, unknown>,
+    options: { owned?: boolean } = {},
   ): Promise<{ alert: AlertView; entry: OutboxEntry }> {
     const record = (await this.alerts.findById(manager, id)) as AlertRecord;
     const alert = toAlertView(record);
     await this.alerts.appendEvent(manager, id, record.seq, eventName, alert);
+    const message: AlertEventMessage = { alertId: id, seq: record.seq };
+    // Owned: the caller delivers it from memory at the commit (OutboxService.addOwned).
+    const entry = options.owned
+      ? await this.outbox.addOwned(manager, ALERT_EVENT_TOPIC, message)
+      : await this.outbox.add(manager, ALERT_EVENT_TOPIC, message);
+    // Last: the audit append locks the agency's chain until the commit, and every other
+    // change of the agency (the rest of a burst of alerts) waits for that lock.
     await this.audit.record(manager, {
       agencyId: actor.agencyId,
       actorId: actor.userId,
@@ -44,8 +52,6 @@ export class AlertEventRecorder {
       targetId: id,
       data: { ...auditData, seq: record.seq, headline: record.headline },
     });
-    const message: AlertEventMessage = { alertId: id, seq: record.seq };
-    const entry = await this.outbox.add(manager, ALERT_EVENT_TOPIC, message);
 
     return { alert, entry };
   }

@@ -43,14 +43,23 @@ const SELECT_ALERT = `
 /** Every read and write of alert rows, areas and events. */
 @Injectable()
 export class AlertsRepository {
-  async insert(manager: EntityManager, alert: NewAlert, areas: Area[]): Promise<string> {
+  /**
+   * Inserts an alert with `id` when the caller chose it (to write its final identifier at
+   * once), a new one otherwise.
+   */
+  async insert(
+    manager: EntityManager,
+    alert: NewAlert,
+    areas: Area[],
+    chosenId?: string,
+  ): Promise<string> {
     const [{ id }] = await manager.query(
-      `INSERT INTO alerts (agency_id, sender_user_id, identifier, sender, sent, status, msg_type,
-                           scope, "references", event, headline, description, instruction,
-                           category, severity, urgency, certainty, effective, onset, expires,
-                           group_ids, escalate_after_seconds, backup_group_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-               $19, $20, $21, $22, $23)
+      `INSERT INTO alerts (id, agency_id, sender_user_id, identifier, sender, sent, status,
+                           msg_type, scope, "references", event, headline, description,
+                           instruction, category, severity, urgency, certainty, effective, onset,
+                           expires, group_ids, escalate_after_seconds, backup_group_id)
+       VALUES (coalesce($24::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+               $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
        RETURNING id`,
       [
         alert.agencyId,
@@ -76,6 +85,7 @@ export class AlertsRepository {
         alert.groupIds,
         alert.escalateAfterSeconds,
         alert.backupGroupId,
+        chosenId ?? null,
       ],
     );
     await this.replaceAreas(manager, id, areas);

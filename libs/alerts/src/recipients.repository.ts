@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RecipientView, ResponseStatus, ResponseTally, TargetReason } from '@tocsin/contracts';
 import type { EntityManager } from 'typeorm';
 import type { AckBatch } from './ack-batch';
-import type { TargetRow } from './targeting';
+import type { TargetRow, TargetsStatement } from './targeting';
 
 /** Recipients of one event who joined with it (`joinedNow`) or before it. */
 export interface JoinGroup {
@@ -29,16 +29,27 @@ const TARGETS_FROM_JSON =
 @Injectable()
 export class RecipientsRepository {
   /**
-   * Stores the recipients of an alert that has none yet (a new alert): one statement, and no
-   * rows sent back, since the caller already holds them.
+   * Stores the recipients of an alert that has none yet (a new alert) straight from the
+   * targeting query, inside PostgreSQL: the N target rows never cross into Node and back.
+   * Returns the stored user ids, which the fan-out writes to at the commit; one
+   * comma-separated text, not a row per recipient, since nothing else is needed of them.
    */
-  async insertNew(manager: EntityManager, alertId: string, targets: TargetRow[]): Promise<void> {
-    if (targets.length === 0) return;
-    await manager.query(
-      `INSERT INTO alert_recipients (alert_id, user_id, reasons, via_group_ids, joined_seq)
-       SELECT $1, t."userId", t.reasons, t."viaGroupIds", 1 FROM ${TARGETS_FROM_JSON}`,
-      [alertId, JSON.stringify(targets)],
+  async insertTargeted(
+    manager: EntityManager,
+    alertId: string,
+    targets: TargetsStatement,
+  ): Promise<string[]> {
+    const alertParam = `$${targets.params.length + 1}::uuid`;
+    const [row]: { user_ids: string | null }[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO alert_recipients (alert_id, user_id, reasons, via_group_ids, joined_seq)
+         SELECT ${alertParam}, t.user_id, t.reasons, t.group_ids, 1 FROM (${targets.text}) t
+         RETURNING user_id)
+       SELECT string_agg(user_id::text, ',') AS user_ids FROM inserted`,
+      [...targets.params, alertId],
     );
+
+    return row?.user_ids ? row.user_ids.split(',') : [];
   }
 
   /**

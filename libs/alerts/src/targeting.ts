@@ -30,6 +30,30 @@ export async function resolveTargets(
   source: AreaSource,
   query: TargetQuery,
 ): Promise<TargetRow[]> {
+  const { text, params } = targetsQuery(source, query);
+  const rows: { user_id: string; display_name: string; reasons: string[]; group_ids: string[] }[] =
+    await manager.query(text, params);
+
+  return rows.map((row) => ({
+    userId: row.user_id,
+    displayName: row.display_name,
+    reasons: row.reasons as TargetReason[],
+    viaGroupIds: row.group_ids,
+  }));
+}
+
+/** A statement and its parameters; more parameters may follow `params.length`. */
+export interface TargetsStatement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * The targeting query itself, whose rows are `user_id`, `display_name`, `reasons` (text[])
+ * and `group_ids` (uuid[]): read by resolveTargets, and nested as it is in an INSERT … SELECT
+ * so that a new alert's recipients are stored without crossing into Node (RecipientsRepository).
+ */
+export function targetsQuery(source: AreaSource, query: TargetQuery): TargetsStatement {
   const [areasSql, areasParam] =
     'alertId' in source
       ? [
@@ -44,9 +68,8 @@ export async function resolveTargets(
           JSON.stringify(source.areas.map(areaRecord)),
         ];
 
-  const rows: { user_id: string; display_name: string; reasons: string[]; group_ids: string[] }[] =
-    await manager.query(
-      `WITH area AS (${areasSql}),
+  return {
+    text: `WITH area AS (${areasSql}),
        visible_groups AS (
          SELECT g.id FROM groups g WHERE g.agency_id = $2::uuid
          UNION
@@ -90,15 +113,8 @@ export async function resolveTargets(
         WHERE t.reason <> 'location' OR u.agency_id = $2::uuid
         GROUP BY t.user_id, u.display_name
         ORDER BY u.display_name, t.user_id`,
-      [areasParam, query.agencyId, query.groupIds, query.locationMaxAgeSeconds],
-    );
-
-  return rows.map((row) => ({
-    userId: row.user_id,
-    displayName: row.display_name,
-    reasons: row.reasons as TargetReason[],
-    viaGroupIds: row.group_ids,
-  }));
+    params: [areasParam, query.agencyId, query.groupIds, query.locationMaxAgeSeconds],
+  };
 }
 
 /** Members of one group, for the backup group of an escalation. */

@@ -8,6 +8,13 @@ import { SentMarks } from './sent-marks';
 
 export type OutboxHandler = (payload: Record<string, unknown>, entry: OutboxEntry) => Promise<void>;
 
+/**
+ * Delivers an owned entry with what its caller holds in memory. `keepLease` takes the row for
+ * the slow rest of the work; when it answers false the sweep has taken it over, and the work
+ * must stop (the sweep's handler does it again). Resolves true when the entry is done.
+ */
+export type OwnedDelivery = (keepLease: () => Promise<boolean>) => Promise<boolean>;
+
 /** How long a claim lasts; a process that dies mid-dispatch loses its rows after this. */
 export const OUTBOX_LEASE_SECONDS = 15;
 const LEASE_SECONDS = OUTBOX_LEASE_SECONDS;
@@ -17,6 +24,13 @@ const LEASE_SECONDS = OUTBOX_LEASE_SECONDS;
  * deliver it at the same time (unless its handler runs longer than this margin).
  */
 const OWNED_MARGIN_MS = 5_000;
+/**
+ * How long an entry added with `addOwned` is left to the process that committed it before the
+ * sweep may take it: its socket writes run at the commit, but under a burst the query that
+ * extends the lease can wait seconds for a pooled connection, and a takeover would write every
+ * socket again. A crash right after the commit is recovered by the first sweep after this.
+ */
+const OWNED_LEASE_SECONDS = 10;
 /** Recovery sweep period. It only finds rows whose fast path failed, so it can be slow. */
 const SWEEP_INTERVAL_MS = 10_000;
 const SWEEP_BATCH = 200;
@@ -55,13 +69,54 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     return manager.save(OutboxEntry, entry);
   }
 
+  /**
+   * Writes an event already claimed by this process (a short lease, one attempt), for a
+   * caller that delivers it with `deliverOwned` from what it holds: no claim round trip and
+   * no read-back stand between the commit and the first write to a socket.
+   */
+  async addOwned(
+    manager: EntityManager,
+    topic: string,
+    payload: Record<string, unknown>,
+  ): Promise<OutboxEntry> {
+    const [row]: { id: string; created_at: Date }[] = await manager.query(
+      `INSERT INTO outbox (topic, payload, lease_until, attempts)
+       VALUES ($1, $2, now() + make_interval(secs => $3), 1)
+       RETURNING id, created_at`,
+      [topic, payload, OWNED_LEASE_SECONDS],
+    );
+
+    return Object.assign(new OutboxEntry(), {
+      id: String(row.id),
+      topic,
+      payload,
+      createdAt: row.created_at,
+      leaseUntil: null,
+      dispatchedAt: null,
+      attempts: 1,
+    });
+  }
+
+  /**
+   * Runs `delivery` for an entry from `addOwned` after its commit, without waiting, and marks
+   * it done when it says so. A failure is logged; the lease runs out and the sweep delivers
+   * the entry through its topic's handler.
+   */
+  deliverOwned(entry: OutboxEntry, delivery: OwnedDelivery): void {
+    this.crashPoint();
+    const run = async () => {
+      const done = await delivery(() => this.keepLease(entry.id));
+      if (done) await this.markDone([entry.id]);
+    };
+    run().catch((error: unknown) =>
+      this.logger.error({ err: error, id: entry.id }, 'owned outbox delivery failed'),
+    );
+  }
+
   /** Hands committed entries to their handlers now. Call it after the transaction commits. */
   async dispatch(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (this.config.failpoints.includes('outbox.crash-before-dispatch')) {
-      // A test's stand-in for a power cut between the commit and the fan-out.
-      process.kill(process.pid, 'SIGKILL');
-    }
+    this.crashPoint();
     const claimed = await this.claim(entries.map((entry) => entry.id));
     await this.markSent(await this.deliver(claimed));
   }
@@ -76,9 +131,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
    */
   async dispatchOwned(entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (this.config.failpoints.includes('outbox.crash-before-dispatch')) {
-      process.kill(process.pid, 'SIGKILL');
-    }
+    this.crashPoint();
     // A row that waited too long here may be near the end of its lease: claim it first.
     const safeUntil = Date.now() + OWNED_MARGIN_MS;
     const owned = (entry: OutboxEntry) => (entry.leaseUntil?.getTime() ?? 0) > safeUntil;
@@ -131,6 +184,36 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     } catch (error) {
       this.logger.error({ err: error }, 'outbox sweep failed; it will run again');
     }
+  }
+
+  private crashPoint(): void {
+    if (this.config.failpoints.includes('outbox.crash-before-dispatch')) {
+      // A test's stand-in for a power cut between the commit and the fan-out.
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+
+  /**
+   * Extends an owned entry's lease to a full one, unless the sweep claimed it meanwhile
+   * (which counts an attempt): then the sweep delivers it and the owner must stop.
+   */
+  private async keepLease(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE outbox SET lease_until = now() + make_interval(secs => $2)
+        WHERE id = $1 AND attempts = 1 AND dispatched_at IS NULL
+        RETURNING id`,
+      [id, LEASE_SECONDS],
+    );
+    const updated = rows[0] && Array.isArray(rows[0]) ? rows[0] : rows;
+
+    return updated.length > 0;
+  }
+
+  private async markDone(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE outbox SET dispatched_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])',
+      [ids],
+    );
   }
 
   private async claim(ids: string[] | undefined): Promise<OutboxEntry[]> {
@@ -187,10 +270,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   private async markSent(done: string[]): Promise<void> {
     if (done.length === 0) return;
 
-    await this.dataSource.query(
-      'UPDATE outbox SET dispatched_at = now(), lease_until = NULL WHERE id = ANY($1::bigint[])',
-      [done],
-    );
+    await this.markDone(done);
   }
 }
 
