@@ -1,9 +1,36 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiProcess, removeBuild, runServerToExit } from '../support/api-process';
+import { ApiProcess, freePort, removeBuild, runServerToExit } from '../support/api-process';
 import { login, OPERATOR, identityEnv } from '../support/identity-factory';
+import { createTestDatabase } from '../support/test-database';
+
+/** A TCP connection to `port`, retried every 20 ms while it is refused. */
+async function connectWhenOpen(port: number, timeoutMs = 30_000): Promise<Socket> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const socket = await new Promise<Socket | undefined>((resolve) => {
+      const attempt = connect(port, '127.0.0.1', () => resolve(attempt));
+      attempt.once('error', () => resolve(undefined));
+    });
+    if (socket) return socket;
+    if (Date.now() > deadline) throw new Error(`port ${port} never opened`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Sends one HTTP/1.1 request on a raw socket and returns everything the server answered. */
+function rawRequest(socket: Socket, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.once('end', () => resolve(answer));
+    socket.once('error', reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+  });
+}
 
 /** The server as an operator starts it: a process, its exit code, what it prints. */
 describe('starting the server', () => {
@@ -62,4 +89,21 @@ describe('starting the server', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('holds a connection made while it starts and answers it when ready, instead of refusing it', async () => {
+    const database = await createTestDatabase();
+    const api = ApiProcess.launch({ ...database.env, ...identityEnv() }, await freePort());
+    try {
+      const socket = await connectWhenOpen(Number(new URL(api.url).port));
+      // Connected before the server said it serves: the port was taken first, then the rest.
+      const servingAtConnect = /Tocsin is listening/.test(api.output);
+      const answer = await rawRequest(socket, '/api/health');
+
+      expect(servingAtConnect).toBe(false);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await api.stop();
+      await database.drop();
+    }
+  }, 120_000);
 });

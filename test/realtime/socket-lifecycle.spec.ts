@@ -134,4 +134,41 @@ describe('socket lifetime follows the session', () => {
     });
     expect(await closedWithin(loggedOut, 3000)).toBe(true);
   });
+
+  it('refuses ended sessions among the live handshakes of a storm', async () => {
+    const operator = await loginOperator(api.url);
+    const other = await createAgency(api.url, operator.accessToken);
+    const admin = await session(api.url, other.users.admin);
+    const loggedOut = await session(api.url, other.users.admin);
+    const disabledUser = await session(api.url, other.users.dispatcher);
+    await request(`${api.url}/api/auth/logout`, {
+      method: 'POST',
+      token: loggedOut.accessToken,
+      body: { refreshToken: loggedOut.refreshToken },
+    });
+    const disabled = await request(`${api.url}/api/users/${other.users.dispatcher.id}/disable`, {
+      method: 'POST',
+      token: admin.accessToken,
+      body: {},
+    });
+    expect(disabled.status).toBeLessThan(300);
+    // Tokens live 6 seconds here: the live ones are taken last.
+    const live = await Promise.all(
+      [other.users.responder, other.users.observer, other.users.responder].map((user) =>
+        session(api.url, user),
+      ),
+    );
+
+    // All at once, the same token twice among them: their session checks share one query.
+    const tokens = [...live, admin, loggedOut, disabledUser, live[0]].map((s) => s.accessToken);
+    const outcomes = await Promise.allSettled(
+      tokens.map((token) => TestSocket.connect(api.url, token)),
+    );
+    const connected = outcomes.map((outcome) => outcome.status === 'fulfilled');
+    expect(connected).toEqual([true, true, true, true, false, false, true]);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') outcome.value.close();
+      else expect(String(outcome.reason)).toMatch(/unauthorized/);
+    }
+  });
 });

@@ -76,8 +76,15 @@ export class ApiProcess {
   }
 
   static async start(env: Record<string, string>): Promise<ApiProcess> {
+    const api = ApiProcess.launch(env, await freePort());
+    await api.waitHealthy();
+
+    return api;
+  }
+
+  /** Spawns the server on `port` without waiting for it to answer. */
+  static launch(env: Record<string, string>, port: number): ApiProcess {
     const main = buildServer();
-    const port = await freePort();
     const child = spawn(process.execPath, [main], {
       cwd: ROOT,
       env: {
@@ -91,10 +98,7 @@ export class ApiProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const api = new ApiProcess(child, `http://127.0.0.1:${port}`);
-    await api.waitHealthy();
-
-    return api;
+    return new ApiProcess(child, `http://127.0.0.1:${port}`);
   }
 
   private async waitHealthy(timeoutMs = 60_000): Promise<void> {

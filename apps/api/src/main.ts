@@ -1,40 +1,50 @@
 import 'reflect-metadata';
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '@tocsin/config';
-import { openDatabaseEndpoint, type DatabaseEndpoint } from '@tocsin/database';
+import type { DatabaseEndpoint } from '@tocsin/database';
 import { createRootLogger } from '@tocsin/logging';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApi } from './create-api';
+import { StartGate } from './start-gate';
 import { APP_VERSION } from './version';
 
-/** Starts the server: config, database, API, then waits for a signal to stop cleanly. */
+/**
+ * Starts the server: config, the port (held, see {@link StartGate}), database, API, then serves
+ * and waits for a signal to stop cleanly.
+ */
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   const logger = createRootLogger(config.log);
   logger.info({ version: APP_VERSION, env: config.env }, 'starting Tocsin');
 
+  let gate: StartGate | undefined;
   let endpoint: DatabaseEndpoint | undefined;
   let app: NestExpressApplication | undefined;
   try {
+    gate = await StartGate.open(config.http.port, config.http.host);
+    // Loaded after the port is taken: loading Nest, TypeORM and the libraries is most of the
+    // start-up, and clients reconnecting meanwhile should wait on the port, not be refused.
+    const { openDatabaseEndpoint } = await import('@tocsin/database');
+    const { createApi } = await import('./create-api');
     endpoint = await openDatabaseEndpoint(config.database, logger);
     app = await createApi(config, endpoint, logger);
-    await app.listen(config.http.port, config.http.host);
+    // Everything Nest does before listening (module init, the outbox sweep) happens here.
+    await app.init();
+    gate.handOver(app.getHttpServer());
   } catch (error) {
     logger.fatal(
       { err: error, database: endpoint?.description },
       'Tocsin could not start: the database did not answer or the start failed (see err)',
     );
+    await gate?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await endpoint?.close().catch(() => undefined);
     process.exit(1);
   }
 
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const url = config.http.publicUrl ?? `http://localhost:${port}`;
+  const url = config.http.publicUrl ?? `http://localhost:${gate.port}`;
   logger.info({ url, database: endpoint.description }, `Tocsin is listening on ${url}`);
 
-  stopOnSignal(app, endpoint, logger);
+  stopOnSignal(gate, app, endpoint, logger);
 }
 
 function readConfigOrExit() {
@@ -50,6 +60,7 @@ function readConfigOrExit() {
 }
 
 function stopOnSignal(
+  gate: StartGate,
   app: NestExpressApplication,
   endpoint: DatabaseEndpoint,
   logger: ReturnType<typeof createRootLogger>,
@@ -62,7 +73,9 @@ function stopOnSignal(
     // A shutdown that hangs must not keep a supervisor waiting forever.
     setTimeout(() => process.exit(1), 15_000).unref();
 
+    const closed = gate.close();
     await app.close();
+    await closed;
     await endpoint.close();
     logger.info('stopped');
     logger.flush();

@@ -9,6 +9,7 @@ import type { Principal } from '@tocsin/http';
 import jwt from 'jsonwebtoken';
 import type { EntityManager } from 'typeorm';
 import { parseCompactHeader } from './compact-jws';
+import { LookupBatcher } from './lookup-batcher';
 import { SigningKeys } from './signing-keys';
 import { VerifiedTokens } from './verified-tokens';
 
@@ -28,6 +29,8 @@ interface AccessClaims {
 }
 
 interface LiveSessionRow {
+  sid: string;
+  sub: string;
   agency_id: string;
   role: UserRole;
   is_operator: boolean;
@@ -46,6 +49,12 @@ export class AccessTokenService {
   // A client sends the same token on every request until it expires: ES256 once per token.
   private readonly verified = new VerifiedTokens<AccessClaims>(VERIFIED_TOKENS, (kid) =>
     this.keys.verificationKey(kid),
+  );
+
+  // A reconnect storm sends thousands of handshakes (then list fetches) at once: their session
+  // checks go to PostgreSQL together, one query per batch instead of one per token.
+  private readonly liveSessions = new LookupBatcher<string, LiveSessionRow>((keys) =>
+    this.readLiveSessions(keys),
   );
 
   constructor(
@@ -75,16 +84,7 @@ export class AccessTokenService {
   async verify(token: unknown): Promise<Principal> {
     const claims = this.verifySignedClaims(token);
 
-    // Every request asks this: prepared, it is parsed and planned once per connection.
-    const rows = await preparedQuery<LiveSessionRow>(
-      this.manager,
-      `SELECT u.agency_id, u.role, u.is_operator, u.must_change_password
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2
-          AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
-      [claims.sid, claims.sub],
-    );
-    const live = rows[0];
+    const live = await this.liveSessions.get(sessionKey(claims.sid, claims.sub));
     if (!live) throw invalidToken('auth.session_ended', 'the session has ended');
 
     return {
@@ -95,6 +95,24 @@ export class AccessTokenService {
       sessionId: claims.sid,
       mustChangePassword: live.must_change_password,
     };
+  }
+
+  /** The live sessions among `keys` (session and user id): not revoked, unexpired, user enabled. */
+  private async readLiveSessions(keys: string[]): Promise<Map<string, LiveSessionRow>> {
+    const pairs = keys.map((key) => key.split(':'));
+    // Prepared: parsed and planned once per connection, whatever the number of keys.
+    const rows = await preparedQuery<LiveSessionRow>(
+      this.manager,
+      `SELECT s.id AS sid, s.user_id AS sub,
+              u.agency_id, u.role, u.is_operator, u.must_change_password
+         FROM unnest($1::uuid[], $2::uuid[]) AS asked(sid, sub)
+         JOIN sessions s ON s.id = asked.sid AND s.user_id = asked.sub
+         JOIN users u ON u.id = s.user_id
+        WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+      [pairs.map(([sid]) => sid), pairs.map(([, sub]) => sub)],
+    );
+
+    return new Map(rows.map((row) => [sessionKey(row.sid, row.sub), row]));
   }
 
   private verifySignedClaims(token: unknown): AccessClaims {
@@ -137,6 +155,11 @@ function isAccessClaims(payload: jwt.JwtPayload): payload is jwt.JwtPayload & Ac
     typeof payload.exp === 'number' &&
     typeof payload.iat === 'number'
   );
+}
+
+/** Both ids are checked UUIDs, so a colon cannot be part of either. */
+function sessionKey(sessionId: string, userId: string): string {
+  return `${sessionId}:${userId}`;
 }
 
 function invalidToken(code = 'auth.invalid_token', message = 'invalid access token'): DomainError {
