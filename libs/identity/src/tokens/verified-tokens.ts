@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** Claims whose signature, issuer, audience and structure were checked once. */
 export interface VerifiedClaims {
@@ -21,12 +22,14 @@ interface Entry<C extends VerifiedClaims> {
  * go first once `capacity` is reached.
  */
 export class VerifiedTokens<C extends VerifiedClaims> {
-  private readonly entries = new Map<string, Entry<C>>();
+  private readonly entries: LRUCache<string, Entry<C>>;
 
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly currentKey: (kid: string) => KeyObject | undefined,
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   /** The claims of a token verified before, still unexpired and under a current key. */
   get(token: string, nowSeconds = Date.now() / 1000): C | undefined {
@@ -40,19 +43,10 @@ export class VerifiedTokens<C extends VerifiedClaims> {
       return undefined;
     }
 
-    // Map order is insertion order: moving the entry to the end makes eviction LRU.
-    this.entries.delete(token);
-    this.entries.set(token, entry);
-
     return entry.claims;
   }
 
   remember(token: string, kid: string, key: KeyObject, claims: C): void {
-    this.entries.delete(token);
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
     this.entries.set(token, { kid, key, claims });
   }
 
