@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertAreaView } from '@tocsin/contracts';
 import type { Area } from '@tocsin/geo';
+import { liveSessionSql, type LiveSessionRow } from '@tocsin/identity';
+import type { SignedCaller } from '@tocsin/http';
 import type { EntityManager } from 'typeorm';
 import { UPDATE_ALERT_EXTENT, wrappedExtentCheck } from './alert-extent';
 import type { AlertRecord } from './alert-record';
@@ -179,7 +181,7 @@ export class AlertsRepository {
    * asks this many times a second, and the API sends the text as it comes.
    */
   async listViews(manager: EntityManager, filter: ListFilter): Promise<string> {
-    const { where, params } = listWhere(filter);
+    const { where, params } = listWhere(filter.agencyId, '$1', filter);
     // Planned on every call, never prepared: a generic plan would pick one path for every box,
     // and at 1M alerts a city box needs the GiST index while a country box needs the walk of
     // alerts_open_sent (newest first, stopping at the limit); seconds either way if wrong.
@@ -187,21 +189,60 @@ export class AlertsRepository {
 
     return body;
   }
+
+  /**
+   * {@link listViews} for the caller a token names, with the check of their session in the
+   * same statement (one round trip, one snapshot): no row when the session is not live; a
+   * null body while the user must change their password (the list is not built).
+   */
+  async listViewsOfSession(
+    manager: EntityManager,
+    caller: SignedCaller,
+    filter: SessionListFilter,
+  ): Promise<(LiveSessionRow & { body: string | null }) | undefined> {
+    const { where, params } = listWhere(caller.sessionId, 'live.agency_id', {
+      ...filter,
+      userId: caller.userId,
+    });
+    // Planned per call like listViews; the agency is the live row's, known once it is read.
+    const rows = await manager.query(
+      `SELECT live.*, CASE WHEN live.must_change_password THEN NULL
+                           ELSE (${alertViewsJson(where, '$3')}) END AS body
+         FROM (${liveSessionSql('$1::uuid', '$2::uuid')}) live`,
+      params,
+    );
+
+    return rows[0];
+  }
 }
 
-export interface ListFilter {
-  agencyId: string;
-  userId: string;
+export interface SessionListFilter {
   bbox?: { west: number; south: number; east: number; north: number };
   state?: 'active' | 'cancelled' | 'expired';
   limit: number;
 }
 
-/** The conditions of a list: $1 the agency, $2 the user, $3 the limit, then the box. */
-function listWhere(filter: ListFilter): { where: string; params: unknown[] } {
-  const params: unknown[] = [filter.agencyId, filter.userId, filter.limit];
+export interface ListFilter extends SessionListFilter {
+  agencyId: string;
+  userId: string;
+}
+
+interface ListConditions extends SessionListFilter {
+  userId: string;
+}
+
+/**
+ * The conditions of a list: $1 (`first`), $2 the user, $3 the limit, then the box; `agency`
+ * is the SQL for the caller's agency ($1 itself, or a column of the live session).
+ */
+function listWhere(
+  first: unknown,
+  agency: string,
+  filter: ListConditions,
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [first, filter.userId, filter.limit];
   const where = [
-    `(a.agency_id = $1 OR EXISTS (
+    `(a.agency_id = ${agency} OR EXISTS (
         SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = $2))`,
   ];
   if (filter.bbox) {

@@ -6,11 +6,13 @@ import {
   ALLOW_TEMPORARY_PASSWORD,
   IS_PUBLIC,
   ROLES,
+  SESSION_CHECKED_BY_ROUTE,
   type Principal,
   type WithPrincipal,
 } from '@tocsin/http';
 import type { Request } from 'express';
 import { AccessTokenService } from './tokens/access-token.service';
+import { passwordChangeRequired } from './tokens/live-session';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 const TOKEN_PARAMS = new Set(['access_token', 'token', 'jwt', 'id_token', 'bearer', 'auth']);
@@ -32,20 +34,19 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets);
     if (isPublic) return true;
+    if (this.sessionCheckedByRoute(context, targets)) {
+      const request = this.bearerRequest(context);
+      request.signedCaller = this.accessTokens.verifySignature(bearerToken(request));
+
+      return true;
+    }
 
     const principal = await this.authenticate(context);
     const temporaryAllowed = this.reflector.getAllAndOverride<boolean | undefined>(
       ALLOW_TEMPORARY_PASSWORD,
       targets,
     );
-    // A password an administrator chose is known to two people: change it before anything else.
-    if (principal.mustChangePassword && !temporaryAllowed) {
-      throw new DomainError(
-        'forbidden',
-        'password.change_required',
-        'change your temporary password first: PUT /api/me/password',
-      );
-    }
+    if (principal.mustChangePassword && !temporaryAllowed) throw passwordChangeRequired();
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new DomainError('forbidden', 'auth.role', `this needs the role ${roles.join(' or ')}`);
@@ -62,19 +63,55 @@ export class AuthGuard implements CanActivate {
       return client.data.principal;
     }
 
+    const request = this.bearerRequest(context);
+    request.principal = await this.accessTokens.verify(bearerToken(request));
+
+    return request.principal;
+  }
+
+  /** The HTTP request, refused when its query string carries a credential. */
+  private bearerRequest(context: ExecutionContext): Request & WithPrincipal {
     const request = context.switchToHttp().getRequest<Request & WithPrincipal>();
     if (carriesTokenInQuery(request.originalUrl)) {
       throw unauthenticated('auth.token_in_url', 'tokens belong in the Authorization header');
     }
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (!match) {
-      throw unauthenticated('auth.required', 'send `Authorization: Bearer <access token>`');
-    }
-    request.principal = await this.accessTokens.verify(match[1]);
 
-    return request.principal;
+    return request;
   }
+
+  /**
+   * True for an HTTP route whose statement checks the session itself. Such a route cannot
+   * limit roles or let a temporary password through: the guard would not see the user's row,
+   * so marking a route with either as well is a programming error, refused loudly.
+   */
+  private sessionCheckedByRoute(context: ExecutionContext, targets: Targets): boolean {
+    if (context.getType() !== 'http') return false;
+    if (!this.reflector.getAllAndOverride<boolean | undefined>(SESSION_CHECKED_BY_ROUTE, targets)) {
+      return false;
+    }
+    const roles = this.reflector.getAllAndOverride<unknown>(ROLES, targets);
+    const temporary = this.reflector.getAllAndOverride<unknown>(ALLOW_TEMPORARY_PASSWORD, targets);
+    if (roles !== undefined || temporary !== undefined) {
+      throw new Error(
+        '@SessionCheckedByRoute() cannot be combined with @Roles or a temporary password',
+      );
+    }
+
+    return true;
+  }
+}
+
+type Targets = Parameters<Reflector['getAllAndOverride']>[1];
+
+/** The access token of `Authorization: Bearer …`, or a 401. */
+function bearerToken(request: Request): string {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? BEARER.exec(header) : null;
+  if (!match) {
+    throw unauthenticated('auth.required', 'send `Authorization: Bearer <access token>`');
+  }
+
+  return match[1];
 }
 
 /** True when a query string carries something that looks like a credential. */
