@@ -173,6 +173,17 @@ describe('GET /api/alerts: the views PostgreSQL writes', () => {
     expect(await head.text()).toBe('');
   });
 
+  it('is found by Express ahead of the other API routes, after every middleware', () => {
+    const stack = (api.app.getHttpAdapter().getInstance() as any).router.stack as any[];
+    const at = (method: string, path: string) =>
+      stack.findIndex((layer) => layer.route?.path === path && layer.route.methods[method]);
+    const list = at('get', '/api/alerts');
+
+    expect(list).toBeLessThan(at('get', '/api/health'));
+    expect(list).toBeLessThan(at('post', '/api/alerts'));
+    expect(stack[list - 1].route).toBeUndefined();
+  });
+
   it('refuses a logged-out session on the very next request', async () => {
     const user = await createUser(api.url, operatorToken, a.id, 'observer');
     expect((await request(`${api.url}/api/alerts`, { token: user.accessToken })).status).toBe(200);
