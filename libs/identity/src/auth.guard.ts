@@ -23,18 +23,30 @@ const LOOKS_LIKE_JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\./;
  * unless it is marked `@Public()`, and `@Roles(...)` limits it further. Socket handlers rely
  * on the principal the gateway put in `socket.data` at the handshake.
  */
+/** What a route asks of the guard, read from its decorators. */
+interface RouteRules {
+  isPublic: boolean;
+  /** `@SessionCheckedByRoute()` on an HTTP route: the signature only (see below). */
+  sessionCheckedByRoute: boolean;
+  temporaryAllowed: boolean;
+  roles?: UserRole[];
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
+  // Decorators do not change once the app runs: read them once per handler and class, not
+  // four reflections on every request.
+  private readonly rules = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly accessTokens: AccessTokenService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets);
-    if (isPublic) return true;
-    if (this.sessionCheckedByRoute(context, targets)) {
+    const rules = this.rulesOf(context);
+    if (rules.isPublic) return true;
+    if (rules.sessionCheckedByRoute && context.getType() === 'http') {
       const request = this.bearerRequest(context);
       request.signedCaller = this.accessTokens.verifySignature(bearerToken(request));
 
@@ -42,17 +54,46 @@ export class AuthGuard implements CanActivate {
     }
 
     const principal = await this.authenticate(context);
-    const temporaryAllowed = this.reflector.getAllAndOverride<boolean | undefined>(
-      ALLOW_TEMPORARY_PASSWORD,
-      targets,
-    );
-    if (principal.mustChangePassword && !temporaryAllowed) throw passwordChangeRequired();
-    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
+    if (principal.mustChangePassword && !rules.temporaryAllowed) throw passwordChangeRequired();
+    const { roles } = rules;
     if (roles && !roles.includes(principal.role)) {
       throw new DomainError('forbidden', 'auth.role', `this needs the role ${roles.join(' or ')}`);
     }
 
     return true;
+  }
+
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byClass = this.rules.get(handler);
+    if (!byClass) this.rules.set(handler, (byClass = new WeakMap()));
+    let rules = byClass.get(type);
+    if (!rules) byClass.set(type, (rules = this.readRules([handler, type])));
+
+    return rules;
+  }
+
+  /**
+   * A route whose statement checks the session itself cannot limit roles or let a temporary
+   * password through: the guard does not see the user's row, so marking a route with either
+   * as well is a programming error, refused loudly (on every call, as it is not remembered).
+   */
+  private readRules(targets: Targets): RouteRules {
+    const read = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, targets);
+    const rules: RouteRules = {
+      isPublic: read<boolean>(IS_PUBLIC) === true,
+      sessionCheckedByRoute: read<boolean>(SESSION_CHECKED_BY_ROUTE) === true,
+      temporaryAllowed: read<boolean>(ALLOW_TEMPORARY_PASSWORD) === true,
+      roles: read<UserRole[]>(ROLES),
+    };
+    if (rules.sessionCheckedByRoute && (rules.roles !== undefined || rules.temporaryAllowed)) {
+      throw new Error(
+        '@SessionCheckedByRoute() cannot be combined with @Roles or a temporary password',
+      );
+    }
+
+    return rules;
   }
 
   private async authenticate(context: ExecutionContext): Promise<Principal> {
@@ -77,27 +118,6 @@ export class AuthGuard implements CanActivate {
     }
 
     return request;
-  }
-
-  /**
-   * True for an HTTP route whose statement checks the session itself. Such a route cannot
-   * limit roles or let a temporary password through: the guard would not see the user's row,
-   * so marking a route with either as well is a programming error, refused loudly.
-   */
-  private sessionCheckedByRoute(context: ExecutionContext, targets: Targets): boolean {
-    if (context.getType() !== 'http') return false;
-    if (!this.reflector.getAllAndOverride<boolean | undefined>(SESSION_CHECKED_BY_ROUTE, targets)) {
-      return false;
-    }
-    const roles = this.reflector.getAllAndOverride<unknown>(ROLES, targets);
-    const temporary = this.reflector.getAllAndOverride<unknown>(ALLOW_TEMPORARY_PASSWORD, targets);
-    if (roles !== undefined || temporary !== undefined) {
-      throw new Error(
-        '@SessionCheckedByRoute() cannot be combined with @Roles or a temporary password',
-      );
-    }
-
-    return true;
   }
 }
 
