@@ -4,6 +4,7 @@ import { ApiProcess, removeBuild } from '../support/api-process';
 import {
   createAgency,
   identityEnv,
+  login,
   loginOperator,
   type TestAgency,
 } from '../support/identity-factory';
@@ -84,5 +85,24 @@ describe.skipIf(!process.env.DATABASE_URL)('two API processes with Redis', () =>
     });
     expect(out.status).toBeLessThan(300);
     await closed;
+  });
+
+  it('refuses the map list on the other process as soon as the session is logged out', async () => {
+    const { email, password } = agency.users.dispatcher;
+    const session = await login(one.url, email, password);
+    const list = () =>
+      request(`${two.url}/api/alerts?status=active`, { token: session.accessToken });
+    expect((await list()).status).toBe(200);
+
+    const out = await request(`${one.url}/api/auth/logout`, {
+      method: 'POST',
+      token: session.accessToken,
+    });
+    expect(out.status).toBe(204);
+
+    // No wait and no message between the processes: the list's statement reads the session.
+    const after = await list();
+    expect(after.status).toBe(401);
+    expect(after.body.code).toBe('auth.session_ended');
   });
 });

@@ -16,6 +16,7 @@ import { RedisModule } from '@tocsin/redis';
 import { ClientConfigModule } from './client-config/client-config.module';
 import { HealthModule } from './health/health.module';
 import { ALL_MIGRATIONS } from './schema';
+import { HotRoutes } from './hot-routes';
 import { SessionSockets } from './session-sockets';
 
 @Module({})
@@ -49,7 +50,7 @@ export class AppModule {
         MessagingModule,
         LiveHelpModule,
       ],
-      providers: [SessionSockets],
+      providers: [SessionSockets, HotRoutes],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertView, RecipientView, ResponseTally } from '@tocsin/contracts';
-import type { Principal } from '@tocsin/http';
+import type { Principal, SignedCaller } from '@tocsin/http';
+import { admitLiveSession } from '@tocsin/identity';
 import { PushService, type PushFigures } from '@tocsin/push';
 import { DataSource } from 'typeorm';
 import { alertPolicy, notFound } from './alert-policy';
@@ -35,6 +36,25 @@ export class AlertQueriesService {
       state: filter.state,
       limit: filter.limit ?? 200,
     });
+  }
+
+  /**
+   * {@link listJson} for the caller a token names, whose session is checked in the same
+   * statement: refused as the guard would (401 session not live, 403 temporary password).
+   */
+  async listJsonOfSession(
+    caller: SignedCaller,
+    filter: ListAlertsFilter,
+  ): Promise<{ principal: Principal; body: string }> {
+    const found = await this.alerts.listViewsOfSession(this.dataSource.manager, caller, {
+      bbox: filter.bbox,
+      state: filter.state,
+      limit: filter.limit ?? 200,
+    });
+    const principal = admitLiveSession(found);
+
+    // Admitted means a live row without a password to change: the list was built.
+    return { principal, body: found?.body ?? '[]' };
   }
 
   async recipientsOf(

@@ -2,17 +2,23 @@ import {
   Body,
   Controller,
   Get,
-  Header,
   HttpCode,
   Param,
   ParseUUIDPipe,
   Post,
-  Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import type { Request, Response } from 'express';
+import {
+  CurrentUser,
+  SessionCheckedByRoute,
+  signedCallerOf,
+  writeJsonText,
+  type Principal,
+  type WithPrincipal,
+} from '@tocsin/http';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertResponsesService } from './alert-responses.service';
@@ -77,11 +83,16 @@ export class AlertsController {
     schema: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
   })
   @ApiOkResponse({ description: 'Alert objects, newest first.' })
-  // The body is JSON text built by PostgreSQL; Nest sends a string as it is.
-  @Header('Content-Type', 'application/json; charset=utf-8')
-  list(@CurrentUser() principal: Principal, @Query() query: Record<string, unknown>) {
-    // A plain object type: the global validation pipe leaves it to this cheaper parser.
-    return this.queries.listJson(principal, parseListAlertsQuery(query));
+  // The map asks on every pan: the session is checked in the list's own statement (one round
+  // trip), and the JSON text PostgreSQL built is written as it is. @Req and @Res take no pipes.
+  @SessionCheckedByRoute()
+  async list(@Req() request: Request & WithPrincipal, @Res() response: Response): Promise<void> {
+    const caller = signedCallerOf(request);
+    const filter = parseListAlertsQuery(request.query as Record<string, unknown>);
+    const { principal, body } = await this.queries.listJsonOfSession(caller, filter);
+    // The request log names the user, as on routes the guard checked in full.
+    request.principal = principal;
+    writeJsonText(response, body);
   }
 
   @Get(':id')

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertAreaView } from '@tocsin/contracts';
 import type { Area } from '@tocsin/geo';
+import { poolQuery } from '@tocsin/database';
+import { liveSessionSql, type LiveSessionRow } from '@tocsin/identity';
+import type { SignedCaller } from '@tocsin/http';
 import type { EntityManager } from 'typeorm';
 import { UPDATE_ALERT_EXTENT, wrappedExtentCheck } from './alert-extent';
 import type { AlertRecord } from './alert-record';
@@ -179,40 +182,98 @@ export class AlertsRepository {
    * asks this many times a second, and the API sends the text as it comes.
    */
   async listViews(manager: EntityManager, filter: ListFilter): Promise<string> {
-    const { where, params } = listWhere(filter);
     // Planned on every call, never prepared: a generic plan would pick one path for every box,
     // and at 1M alerts a city box needs the GiST index while a country box needs the walk of
     // alerts_open_sent (newest first, stopping at the limit); seconds either way if wrong.
-    const [{ body }] = await manager.query(alertViewsJson(where, '$3'), params);
+    const where = listConditions('$1', filter);
+    const [{ body }] = await manager.query(
+      alertViewsJson(where, '$3'),
+      listParams(filter.agencyId, filter),
+    );
 
     return body;
   }
+
+  /**
+   * {@link listViews} for the caller a token names, with the check of their session in the
+   * same statement (one round trip, one snapshot): no row when the session is not live; a
+   * null body while the user must change their password (the list is not built).
+   */
+  async listViewsOfSession(
+    manager: EntityManager,
+    caller: SignedCaller,
+    filter: SessionListFilter,
+  ): Promise<SessionList | undefined> {
+    const conditions = { ...filter, userId: caller.userId };
+    // Planned per call like listViews; the agency is the live row's, known once it is read.
+    const rows = await poolQuery<SessionList>(
+      manager,
+      sessionListText(conditions),
+      listParams(caller.sessionId, conditions),
+    );
+
+    return rows[0];
+  }
 }
 
-export interface ListFilter {
-  agencyId: string;
-  userId: string;
+export type SessionList = LiveSessionRow & { body: string | null };
+
+export interface SessionListFilter {
   bbox?: { west: number; south: number; east: number; north: number };
   state?: 'active' | 'cancelled' | 'expired';
   limit: number;
 }
 
-/** The conditions of a list: $1 the agency, $2 the user, $3 the limit, then the box. */
-function listWhere(filter: ListFilter): { where: string; params: unknown[] } {
-  const params: unknown[] = [filter.agencyId, filter.userId, filter.limit];
-  const where = [
-    `(a.agency_id = $1 OR EXISTS (
-        SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = $2))`,
-  ];
+export interface ListFilter extends SessionListFilter {
+  agencyId: string;
+  userId: string;
+}
+
+interface ListConditions extends SessionListFilter {
+  userId: string;
+}
+
+/** The list-with-session texts by shape (box or not, state): eight at most, built once each. */
+const sessionListTexts = new Map<string, string>();
+
+function sessionListText(filter: ListConditions): string {
+  const shape = `${filter.bbox ? 'box' : 'all'}:${filter.state ?? ''}`;
+  let text = sessionListTexts.get(shape);
+  if (text === undefined) {
+    const list = alertViewsJson(listConditions('live.agency_id', filter), '$3');
+    text = `SELECT live.*, CASE WHEN live.must_change_password THEN NULL ELSE (${list}) END AS body
+              FROM (${liveSessionSql('$1::uuid', '$2::uuid')}) live`;
+    sessionListTexts.set(shape, text);
+  }
+
+  return text;
+}
+
+/** A list's values: $1 `first` (agency or session), $2 the user, $3 the limit, then the box. */
+function listParams(first: unknown, filter: ListConditions): unknown[] {
+  const params: unknown[] = [first, filter.userId, filter.limit];
   if (filter.bbox) {
     params.push(filter.bbox.west, filter.bbox.south, filter.bbox.east, filter.bbox.north);
-    where.push(bboxCondition(params.length));
   }
+
+  return params;
+}
+
+/**
+ * The conditions of a list over the values of {@link listParams}; `agency` is the SQL for the
+ * caller's agency ($1 itself, or a column of the live session).
+ */
+function listConditions(agency: string, filter: ListConditions): string {
+  const where = [
+    `(a.agency_id = ${agency} OR EXISTS (
+        SELECT 1 FROM alert_recipients r WHERE r.alert_id = a.id AND r.user_id = $2))`,
+  ];
+  if (filter.bbox) where.push(bboxCondition(7));
   if (filter.state === 'active') where.push('a.cancelled_at IS NULL AND a.expires > now()');
   if (filter.state === 'cancelled') where.push('a.cancelled_at IS NOT NULL');
   if (filter.state === 'expired') where.push('a.cancelled_at IS NULL AND a.expires <= now()');
 
-  return { where: where.join(' AND '), params };
+  return where.join(' AND ');
 }
 
 /** Active alerts of every agency with scope Public (never Draft): the public feed. */

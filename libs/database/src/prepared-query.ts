@@ -19,10 +19,31 @@ export async function preparedQuery<Row>(
 ): Promise<Row[]> {
   if (manager.queryRunner) return manager.query(text, values);
 
-  const pool = (manager.connection.driver as unknown as { master: Pool }).master;
-  const { rows } = await pool.query({ name: statementName(text), text, values });
+  const { rows } = await poolOf(manager).query({ name: statementName(text), text, values });
 
   return rows as Row[];
+}
+
+/**
+ * Runs a hot read on the pool behind TypeORM as an unnamed statement: parsed and planned on
+ * every call with its values (for SQL whose best plan depends on them), without TypeORM's
+ * per-query work (query runner, subscriber broadcasts, result wrapping). Errors are pg's, as
+ * for {@link preparedQuery}. Inside a transaction it runs on the transaction's connection.
+ */
+export async function poolQuery<Row>(
+  manager: EntityManager,
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
+  if (manager.queryRunner) return manager.query(text, values);
+
+  const { rows } = await poolOf(manager).query(text, values);
+
+  return rows as Row[];
+}
+
+function poolOf(manager: EntityManager): Pool {
+  return (manager.connection.driver as unknown as { master: Pool }).master;
 }
 
 /** A short name derived from the text, so that two texts never share a name on a connection. */

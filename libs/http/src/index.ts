@@ -2,6 +2,8 @@ export * from './all-exceptions.filter';
 export * from './body-parsing';
 export * from './configure-http';
 export * from './error-body';
+export * from './hot-routes';
+export * from './json-text';
 export * from './strict-validation.pipe';
 export * from './public.decorator';
 export * from './principal';

@@ -28,9 +28,28 @@ export const ROLES = 'tocsin:roles';
 export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
   SetMetadata(ROLES, roles);
 
+export const SESSION_CHECKED_BY_ROUTE = 'tocsin:sessionCheckedByRoute';
+
+/**
+ * Marks a hot read route whose own SQL statement checks the session and the user in the same
+ * round trip as its data: the guard then checks only the token's signature and leaves a
+ * {@link SignedCaller}, and the route must refuse the request itself when its statement finds
+ * no live session. Not with `@Roles` or `@AllowTemporaryPassword` (the guard refuses both).
+ */
+export const SessionCheckedByRoute = (): MethodDecorator =>
+  SetMetadata(SESSION_CHECKED_BY_ROUTE, true);
+
+/** Who a validly signed access token names, before the session is known to be live. */
+export interface SignedCaller {
+  userId: string;
+  sessionId: string;
+}
+
 /** Where the guard leaves the principal: `request.principal` (HTTP) or `socket.data.principal`. */
 export interface WithPrincipal {
   principal?: Principal;
+  /** Only on `@SessionCheckedByRoute()` routes, until the route has checked the session. */
+  signedCaller?: SignedCaller;
 }
 
 /** The authenticated caller of an HTTP route or a socket event handler. */
@@ -45,3 +64,12 @@ export const CurrentUser = createParamDecorator((_data: unknown, context: Execut
 
   return holder.principal;
 });
+
+/** On a `@SessionCheckedByRoute()` route: who the token names (the guard left it), or a 401. */
+export function signedCallerOf(request: WithPrincipal): SignedCaller {
+  if (!request.signedCaller) {
+    throw new DomainError('unauthenticated', 'auth.required', 'authentication required');
+  }
+
+  return request.signedCaller;
+}

@@ -7,6 +7,7 @@ export * from './identity.policy';
 export * from './migrations';
 export { PLATFORM_AGENCY_NAME } from './operator-bootstrap';
 export * from './tokens/access-token.service';
+export * from './tokens/live-session';
 export { thumbprint } from './tokens/signing-keys';
 export * from './users.service';
 export * from './agencies.service';

@@ -4,11 +4,17 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
 import { DomainError } from '@tocsin/common';
 import { preparedQuery } from '@tocsin/database';
-import type { UserRole } from '@tocsin/contracts';
-import type { Principal } from '@tocsin/http';
+import type { Principal, SignedCaller } from '@tocsin/http';
 import jwt from 'jsonwebtoken';
 import type { EntityManager } from 'typeorm';
 import { parseCompactHeader } from './compact-jws';
+import {
+  LIVE_SESSION_COLUMNS,
+  LIVE_SESSION_CONDITIONS,
+  principalOf,
+  sessionEnded,
+  type LiveSessionRow,
+} from './live-session';
 import { LookupBatcher } from './lookup-batcher';
 import { SigningKeys } from './signing-keys';
 import { VerifiedTokens } from './verified-tokens';
@@ -26,15 +32,6 @@ interface AccessClaims {
   jti: string;
   exp: number;
   iat: number;
-}
-
-interface LiveSessionRow {
-  sid: string;
-  sub: string;
-  agency_id: string;
-  role: UserRole;
-  is_operator: boolean;
-  must_change_password: boolean;
 }
 
 /**
@@ -85,16 +82,19 @@ export class AccessTokenService {
     const claims = this.verifySignedClaims(token);
 
     const live = await this.liveSessions.get(sessionKey(claims.sid, claims.sub));
-    if (!live) throw invalidToken('auth.session_ended', 'the session has ended');
+    if (!live) throw sessionEnded();
 
-    return {
-      userId: claims.sub,
-      agencyId: live.agency_id,
-      role: live.role,
-      isOperator: live.is_operator,
-      sessionId: claims.sid,
-      mustChangePassword: live.must_change_password,
-    };
+    return principalOf(live);
+  }
+
+  /**
+   * Who a token names, checking only its signature and claims (a 401 otherwise): for routes
+   * whose own statement then checks the session (`liveSessionSql`), never on its own.
+   */
+  verifySignature(token: unknown): SignedCaller {
+    const claims = this.verifySignedClaims(token);
+
+    return { userId: claims.sub, sessionId: claims.sid };
   }
 
   /** The live sessions among `keys` (session and user id): not revoked, unexpired, user enabled. */
@@ -103,12 +103,11 @@ export class AccessTokenService {
     // Prepared: parsed and planned once per connection, whatever the number of keys.
     const rows = await preparedQuery<LiveSessionRow>(
       this.manager,
-      `SELECT s.id AS sid, s.user_id AS sub,
-              u.agency_id, u.role, u.is_operator, u.must_change_password
+      `SELECT ${LIVE_SESSION_COLUMNS}
          FROM unnest($1::uuid[], $2::uuid[]) AS asked(sid, sub)
          JOIN sessions s ON s.id = asked.sid AND s.user_id = asked.sub
          JOIN users u ON u.id = s.user_id
-        WHERE s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+        WHERE ${LIVE_SESSION_CONDITIONS}`,
       [pairs.map(([sid]) => sid), pairs.map(([, sub]) => sub)],
     );
 
