@@ -18,11 +18,6 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 const TOKEN_PARAMS = new Set(['access_token', 'token', 'jwt', 'id_token', 'bearer', 'auth']);
 const LOOKS_LIKE_JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\./;
 
-/**
- * The global guard: every HTTP route needs a valid access token in the Authorization header
- * unless it is marked `@Public()`, and `@Roles(...)` limits it further. Socket handlers rely
- * on the principal the gateway put in `socket.data` at the handshake.
- */
 /** What a route asks of the guard, read from its decorators. */
 interface RouteRules {
   isPublic: boolean;
@@ -32,6 +27,11 @@ interface RouteRules {
   roles?: UserRole[];
 }
 
+/**
+ * The global guard: every HTTP route needs a valid access token in the Authorization header
+ * unless it is marked `@Public()`, and `@Roles(...)` limits it further. Socket handlers rely
+ * on the principal the gateway put in `socket.data` at the handshake.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   // Decorators do not change once the app runs: read them once per handler and class, not
