@@ -1,5 +1,6 @@
 import type { TargetReason } from '@tocsin/contracts';
 import type { Area } from '@tocsin/geo';
+import { preparedQuery } from '@tocsin/database';
 import type { EntityManager } from 'typeorm';
 
 export interface TargetRow {
@@ -14,6 +15,13 @@ export interface TargetQuery {
   groupIds: string[];
   /** Responder positions older than this are ignored. */
   locationMaxAgeSeconds: number;
+}
+
+interface TargetSqlRow {
+  user_id: string;
+  display_name: string;
+  reasons: string[];
+  group_ids: string[];
 }
 
 /** Areas as the query reads them: stored rows of an alert, or areas not yet stored (preview). */
@@ -31,8 +39,9 @@ export async function resolveTargets(
   query: TargetQuery,
 ): Promise<TargetRow[]> {
   const { text, params } = targetsQuery(source, query);
-  const rows: { user_id: string; display_name: string; reasons: string[]; group_ids: string[] }[] =
-    await manager.query(text, params);
+  // Prepared: its plan does not hang on the values (the area is read from a table or from
+  // JSON at run time), and planning this statement costs more than running it for a small area.
+  const rows = await preparedQuery<TargetSqlRow>(manager, text, params);
 
   return rows.map((row) => ({
     userId: row.user_id,
