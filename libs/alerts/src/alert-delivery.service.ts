@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { AckBatch } from './ack-batch';
 import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
 import { AlertsRepository } from './alerts.repository';
+import { readReceivedMarker, type ReceivedMarker } from './received-marker';
 import { RecipientsRepository, type JoinGroup } from './recipients.repository';
 
 /** How long a socket has to acknowledge a catch-up event before it counts as not delivered. */
@@ -208,13 +209,36 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     await this.recipients.markPushed(this.dataSource.manager, message.alertId, userIds);
   }
 
+  /**
+   * Sends the user's unacknowledged events, except those the client says it has (its
+   * handshake's `auth.received`): its acknowledgement may have died with a process before it
+   * was written. Only this user's pending events are looked up, so a marker can suppress
+   * nothing addressed to anyone else; a skipped event is recorded as delivered at its own
+   * seq (never at the claimed one, which could hide later updates).
+   */
   private async catchUp(socket: Socket, principal: SocketPrincipal): Promise<void> {
-    const pending = await this.recipients.pendingFor(this.dataSource.manager, principal.userId);
+    const { userId } = principal;
+    const marker = this.receivedMarker(socket, userId);
+    const pending = await this.recipients.pendingFor(this.dataSource.manager, userId);
     for (const event of pending) {
+      if (event.seq <= (marker.get(event.alertId) ?? 0)) {
+        this.acknowledge(event.alertId, userId, event.seq);
+        continue;
+      }
       socket.timeout(ACK_TIMEOUT_MS).emit(event.name, event.payload, (error: unknown) => {
-        if (!error) this.acknowledge(event.alertId, principal.userId, event.seq);
+        if (!error) this.acknowledge(event.alertId, userId, event.seq);
       });
     }
+  }
+
+  /** The handshake's marker; a malformed one is ignored (everything pending is sent). */
+  private receivedMarker(socket: Socket, userId: string): ReceivedMarker {
+    const auth = socket.handshake.auth as { received?: unknown } | undefined;
+    const reading = readReceivedMarker(auth?.received);
+    if ('marker' in reading) return reading.marker;
+    this.logger.warn({ userId, problem: reading.problem }, 'ignored a malformed received marker');
+
+    return new Map();
   }
 
   /**
