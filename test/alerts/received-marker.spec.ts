@@ -1,5 +1,7 @@
+import { RecipientsRepository } from '@tocsin/alerts';
 import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxService } from '@tocsin/outbox';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { alertBody } from '../support/alert-factory';
 import {
   createAgency,
@@ -78,8 +80,23 @@ describe('catch-up with the alerts a client already has', () => {
   });
 
   afterEach(() => {
+    vi.restoreAllMocks();
     for (const socket of sockets.splice(0)) socket.close();
   });
+
+  /** Holds every call of `method` until the returned `release` is called. */
+  const hold = <T extends object>(target: T, method: keyof T & string) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const original = (target[method] as (...args: unknown[]) => unknown).bind(target);
+    vi.spyOn(target, method as never).mockImplementation((async (...args: unknown[]) => {
+      await gate;
+
+      return original(...args);
+    }) as never);
+
+    return release;
+  };
 
   afterAll(async () => {
     await api?.close();
@@ -138,6 +155,30 @@ describe('catch-up with the alerts a client already has', () => {
     const back = await connect(user);
     const [update] = await back.waitFor('alert.updated');
     expect(update).toMatchObject({ id: alertId, seq: 2 });
+  });
+
+  it('does not catch a socket up on an alert it got live while connecting', async () => {
+    const { user, groupId } = await newRecipient();
+    const release = hold(api.app.get(RecipientsRepository), 'pendingFor');
+    const phone = await connect(user);
+    // The socket is in its rooms, its catch-up still reading: the alert goes out live.
+    const alertId = await send(groupId, 'Sent while connecting');
+    await phone.waitFor('alert.created');
+    release();
+    await pause(400);
+    expect(about(phone, alertId)).toHaveLength(1);
+  });
+
+  it('leaves out of the fan-out a socket the catch-up already sent the alert', async () => {
+    const { user, groupId } = await newRecipient();
+    const release = hold(api.app.get(OutboxService), 'deliverOwned');
+    // Committed, its fan-out not run yet: the catch-up of a socket connecting now has it.
+    const alertId = await send(groupId, 'Caught up first');
+    const phone = await connect(user);
+    await phone.waitFor('alert.created');
+    release();
+    await pause(400);
+    expect(about(phone, alertId)).toHaveLength(1);
   });
 
   it('ignores a malformed marker and sends everything pending', async () => {

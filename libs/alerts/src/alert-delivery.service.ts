@@ -10,6 +10,7 @@ import { AckBatch } from './ack-batch';
 import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
 import { AlertsRepository } from './alerts.repository';
 import { readReceivedMarker, type ReceivedMarker } from './received-marker';
+import { RecentDeliveries } from './recent-deliveries';
 import { RecipientsRepository, type JoinGroup } from './recipients.repository';
 
 /** How long a socket has to acknowledge a catch-up event before it counts as not delivered. */
@@ -45,6 +46,8 @@ interface NodeHandover extends DeliveredEvent {
 @Injectable()
 export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryService.name);
+  /** So that a socket connecting while an event goes out does not get it live and caught up. */
+  private readonly recent = new RecentDeliveries();
   private pendingAcks = new AckBatch();
   private flushTimer: NodeJS.Timeout | undefined;
   /** The acknowledgement UPDATE in flight: at most one, so that they never fill the pool. */
@@ -69,6 +72,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
         this.logger.error({ err: error }, 'could not deliver an alert handed over by another node');
       }
     });
+    this.hooks.onOpened('alerts.joined', (socket) => this.recent.opened(socket));
     this.hooks.onConnected('alerts.catch-up', (socket, principal) =>
       this.catchUp(socket, principal),
     );
@@ -181,9 +185,14 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   ): void {
     const { alertId, seq } = message;
     const onAck = (userId: string) => this.acknowledge(alertId, userId, seq);
+    const caughtUp = this.recent.fannedOut(
+      alertId,
+      seq,
+      audience.map((part) => part.userIds),
+    );
     for (const { joinedNow, userIds } of audience) {
       const name = joinedNow && seq > 1 ? 'alert.created' : event.name;
-      this.realtime.deliverWithAcks(userIds, name, event.payload, onAck);
+      this.realtime.deliverWithAcks(userIds, name, event.payload, onAck, caughtUp);
     }
   }
 
@@ -214,19 +223,22 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
    * handshake's `auth.received`): its acknowledgement may have died with a process before it
    * was written. Only this user's pending events are looked up, so a marker can suppress
    * nothing addressed to anyone else; a skipped event is recorded as delivered at its own
-   * seq (never at the claimed one, which could hide later updates).
+   * seq (never at the claimed one, which could hide later updates). Events a fan-out sent
+   * this socket since it joined its rooms are skipped too: their own acknowledgement counts.
    */
   private async catchUp(socket: Socket, principal: SocketPrincipal): Promise<void> {
     const { userId } = principal;
     const marker = this.receivedMarker(socket, userId);
     const pending = await this.recipients.pendingFor(this.dataSource.manager, userId);
-    for (const event of pending) {
-      if (event.seq <= (marker.get(event.alertId) ?? 0)) {
-        this.acknowledge(event.alertId, userId, event.seq);
+    for (const { alertId, seq, name, payload } of pending) {
+      if (seq <= (marker.get(alertId) ?? 0)) {
+        this.acknowledge(alertId, userId, seq);
         continue;
       }
-      socket.timeout(ACK_TIMEOUT_MS).emit(event.name, event.payload, (error: unknown) => {
-        if (!error) this.acknowledge(event.alertId, userId, event.seq);
+      if (this.recent.gotLive(socket, userId, alertId, seq)) continue;
+      this.recent.caughtUp(socket.id, alertId, seq);
+      socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (error: unknown) => {
+        if (!error) this.acknowledge(alertId, userId, seq);
       });
     }
   }
