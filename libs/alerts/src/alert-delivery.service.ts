@@ -130,21 +130,23 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
    * The sockets of every process, then the sending agency's staff. The other processes get
    * the event with its recipients (one comma-separated text per join group), so that they
    * write to their own sockets without reading the event and N recipient rows again.
+   * Recipients who acknowledged the event already get no socket write (nor a staff copy).
    */
   private fanOut(message: AlertEventMessage, event: DeliveredEvent, audience: JoinGroup[]) {
+    const live = audience.filter((part) => !part.acked);
     if (this.realtime.distributed) {
       const handover: NodeHandover = {
         message,
         name: event.name,
         payload: event.payload,
-        groups: audience.map((part) => ({
+        groups: live.map((part) => ({
           joinedNow: part.joinedNow,
           userIds: part.userIds.join(','),
         })),
       };
       this.realtime.toOtherNodes(NODE_DELIVER_EVENT, handover);
     }
-    this.deliverToSockets(message, event, audience);
+    this.deliverToSockets(message, event, live);
     if (!message.userIds) {
       const { agencyId } = event.payload as { agencyId: string };
       const userIds = audience.flatMap((part) => part.userIds);
