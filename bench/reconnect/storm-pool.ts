@@ -1,4 +1,5 @@
 import type { Socket as TcpSocket } from 'node:net';
+import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { now, serve } from '../harness/child';
 import { percentiles } from '../harness/stats';
@@ -6,14 +7,17 @@ import { RECONNECTION } from './reconnection';
 
 /**
  * Clients of one server under test, built as the PWA builds its socket (socket.io-client,
- * websocket transport, the same jittered backoff, the token in `auth`): on every alert event
- * they record the alert id and acknowledge it; on every reconnect they fetch the alert list as
- * the PWA's `connected` handler does (Tocsin only: the bare server has no such route).
+ * websocket transport, the same jittered backoff, the token and the alerts already handled in
+ * `auth`): on every alert event they record the alert id and acknowledge it; on every
+ * reconnect they fetch the alert list as the PWA's `connected` handler does (Tocsin only: the
+ * bare server has no such route).
  */
 interface Client {
   socket: Socket;
   /** Alert id -> how many `alert.*` events for it arrived since `arm`. */
   seen: Map<string, number>;
+  /** Alert id -> the highest seq handled, the newest alerts last: `auth.received`. */
+  received: Map<string, number>;
   /** When (now()) the socket last connected. */
   connectedAt: number;
   /** When (now()) its manager last started a reconnection attempt, and how many it made. */
@@ -30,17 +34,29 @@ let refetches = { ok: 0, failed: 0 };
 let trouble: Record<string, number> = {};
 const note = (what: string) => (trouble[what] = (trouble[what] ?? 0) + 1);
 
+/** The PWA's ReceivedLog.note (apps/web/src/realtime/received-alerts.ts): keep in step. */
+function noteReceived(received: Map<string, number>, alertId: string, seq: unknown): void {
+  if (!Number.isInteger(seq) || (seq as number) < 1) return;
+  const known = received.get(alertId) ?? 0;
+  received.delete(alertId);
+  received.set(alertId, Math.max(known, seq as number));
+  if (received.size > MAX_RECEIVED_ALERTS) received.delete(received.keys().next().value!);
+}
+
 function open(url: string, token: string | undefined): Promise<Client> {
+  const received = new Map<string, number>();
   const socket = io(url, {
     path: '/socket.io',
     transports: ['websocket'],
-    auth: token ? { token } : {},
+    // Read at every connect, as the PWA's: a reconnect carries what arrived until the cut.
+    auth: (send) => send(token ? { token, received: Object.fromEntries(received) } : {}),
     forceNew: true,
     ...RECONNECTION,
   });
   const client: Client = {
     socket,
     seen: new Map(),
+    received,
     connectedAt: 0,
     attemptAt: 0,
     attempts: 0,
@@ -51,9 +67,10 @@ function open(url: string, token: string | undefined): Promise<Client> {
     client.attempts += 1;
   });
   for (const name of ALERT_EVENTS) {
-    socket.on(name, (alert: { id?: string }, ack?: unknown) => {
+    socket.on(name, (alert: { id?: string; seq?: number }, ack?: unknown) => {
       const id = String(alert?.id);
       client.seen.set(id, (client.seen.get(id) ?? 0) + 1);
+      noteReceived(client.received, id, alert?.seq);
       if (typeof ack === 'function') ack({ ok: true });
     });
   }

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { alertBody, INSIDE_LYON, IN_PARIS } from '../support/alert-factory';
 import {
   createAgency,
@@ -258,6 +259,36 @@ describe('alert delivery, responses, update and cancel', () => {
     await pause(300);
     const mine = member.events('alert.created').filter((alert) => alert.id === sent.body.id);
     expect(mine).toHaveLength(1);
+  });
+
+  it('does not send an acknowledged alert again when the sweep redelivers it', async () => {
+    const member = await connect(a.users.responder);
+    // A crash after the fan-out and the acknowledgement, before the outbox row was done.
+    const outbox = api.app.get(OutboxService);
+    const markDone = vi
+      .spyOn(outbox as unknown as { markDone(ids: string[]): Promise<void> }, 'markDone')
+      .mockResolvedValue(undefined);
+    try {
+      const sent = await request(`${api.url}/api/alerts`, {
+        method: 'POST',
+        token: a.users.dispatcher.accessToken,
+        body: alertBody({ groupIds: [groupId], headline: 'Redelivered after a crash' }),
+      });
+      await member.waitFor('alert.created');
+      await pause(300);
+      markDone.mockRestore();
+      await api.app.get(DataSource).query(
+        `UPDATE outbox SET lease_until = now() - interval '1 second'
+            WHERE dispatched_at IS NULL AND payload->>'alertId' = $1`,
+        [sent.body.id],
+      );
+      await outbox.sweep();
+      await pause(300);
+      const mine = member.events('alert.created').filter((alert) => alert.id === sent.body.id);
+      expect(mine).toHaveLength(1);
+    } finally {
+      markDone.mockRestore();
+    }
   });
 
   it('sends alerts posted at the same moment by one agency, each under its own identifier', async () => {

@@ -22,11 +22,16 @@ export class TestSocket {
     });
   }
 
-  static connect(url: string, token: string | undefined, options: { autoAck?: boolean } = {}) {
+  /** `auth` adds to the handshake's `auth` (the token is set from `token`). */
+  static connect(
+    url: string,
+    token: string | undefined,
+    options: { autoAck?: boolean; auth?: Record<string, unknown> } = {},
+  ) {
     const socket = io(url, {
       path: '/socket.io',
       transports: ['websocket'],
-      auth: token === undefined ? {} : { token },
+      auth: { ...options.auth, ...(token === undefined ? {} : { token }) },
       reconnection: false,
       forceNew: true,
     });

@@ -9,6 +9,8 @@ import { DataSource } from 'typeorm';
 import { AckBatch } from './ack-batch';
 import { ALERT_EVENT_TOPIC, type AlertEventMessage } from './alert-events';
 import { AlertsRepository } from './alerts.repository';
+import { readReceivedMarker, type ReceivedMarker } from './received-marker';
+import { RecentDeliveries } from './recent-deliveries';
 import { RecipientsRepository, type JoinGroup } from './recipients.repository';
 
 /** How long a socket has to acknowledge a catch-up event before it counts as not delivered. */
@@ -44,6 +46,8 @@ interface NodeHandover extends DeliveredEvent {
 @Injectable()
 export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertDeliveryService.name);
+  /** So that a socket connecting while an event goes out does not get it live and caught up. */
+  private readonly recent = new RecentDeliveries();
   private pendingAcks = new AckBatch();
   private flushTimer: NodeJS.Timeout | undefined;
   /** The acknowledgement UPDATE in flight: at most one, so that they never fill the pool. */
@@ -68,6 +72,7 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
         this.logger.error({ err: error }, 'could not deliver an alert handed over by another node');
       }
     });
+    this.hooks.onOpened('alerts.joined', (socket) => this.recent.opened(socket));
     this.hooks.onConnected('alerts.catch-up', (socket, principal) =>
       this.catchUp(socket, principal),
     );
@@ -125,21 +130,23 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
    * The sockets of every process, then the sending agency's staff. The other processes get
    * the event with its recipients (one comma-separated text per join group), so that they
    * write to their own sockets without reading the event and N recipient rows again.
+   * Recipients who acknowledged the event already get no socket write (nor a staff copy).
    */
   private fanOut(message: AlertEventMessage, event: DeliveredEvent, audience: JoinGroup[]) {
+    const live = audience.filter((part) => !part.acked);
     if (this.realtime.distributed) {
       const handover: NodeHandover = {
         message,
         name: event.name,
         payload: event.payload,
-        groups: audience.map((part) => ({
+        groups: live.map((part) => ({
           joinedNow: part.joinedNow,
           userIds: part.userIds.join(','),
         })),
       };
       this.realtime.toOtherNodes(NODE_DELIVER_EVENT, handover);
     }
-    this.deliverToSockets(message, event, audience);
+    this.deliverToSockets(message, event, live);
     if (!message.userIds) {
       const { agencyId } = event.payload as { agencyId: string };
       const userIds = audience.flatMap((part) => part.userIds);
@@ -180,9 +187,14 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
   ): void {
     const { alertId, seq } = message;
     const onAck = (userId: string) => this.acknowledge(alertId, userId, seq);
+    const caughtUp = this.recent.fannedOut(
+      alertId,
+      seq,
+      audience.map((part) => part.userIds),
+    );
     for (const { joinedNow, userIds } of audience) {
       const name = joinedNow && seq > 1 ? 'alert.created' : event.name;
-      this.realtime.deliverWithAcks(userIds, name, event.payload, onAck);
+      this.realtime.deliverWithAcks(userIds, name, event.payload, onAck, caughtUp);
     }
   }
 
@@ -208,13 +220,39 @@ export class AlertDeliveryService implements OnModuleInit, OnModuleDestroy {
     await this.recipients.markPushed(this.dataSource.manager, message.alertId, userIds);
   }
 
+  /**
+   * Sends the user's unacknowledged events, except those the client says it has (its
+   * handshake's `auth.received`): its acknowledgement may have died with a process before it
+   * was written. Only this user's pending events are looked up, so a marker can suppress
+   * nothing addressed to anyone else; a skipped event is recorded as delivered at its own
+   * seq (never at the claimed one, which could hide later updates). Events a fan-out sent
+   * this socket since it joined its rooms are skipped too: their own acknowledgement counts.
+   */
   private async catchUp(socket: Socket, principal: SocketPrincipal): Promise<void> {
-    const pending = await this.recipients.pendingFor(this.dataSource.manager, principal.userId);
-    for (const event of pending) {
-      socket.timeout(ACK_TIMEOUT_MS).emit(event.name, event.payload, (error: unknown) => {
-        if (!error) this.acknowledge(event.alertId, principal.userId, event.seq);
+    const { userId } = principal;
+    const marker = this.receivedMarker(socket, userId);
+    const pending = await this.recipients.pendingFor(this.dataSource.manager, userId);
+    for (const { alertId, seq, name, payload } of pending) {
+      if (seq <= (marker.get(alertId) ?? 0)) {
+        this.acknowledge(alertId, userId, seq);
+        continue;
+      }
+      if (this.recent.gotLive(socket, userId, alertId, seq)) continue;
+      this.recent.caughtUp(socket.id, alertId, seq);
+      socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (error: unknown) => {
+        if (!error) this.acknowledge(alertId, userId, seq);
       });
     }
+  }
+
+  /** The handshake's marker; a malformed one is ignored (everything pending is sent). */
+  private receivedMarker(socket: Socket, userId: string): ReceivedMarker {
+    const auth = socket.handshake.auth as { received?: unknown } | undefined;
+    const reading = readReceivedMarker(auth?.received);
+    if ('marker' in reading) return reading.marker;
+    this.logger.warn({ userId, problem: reading.problem }, 'ignored a malformed received marker');
+
+    return new Map();
   }
 
   /**

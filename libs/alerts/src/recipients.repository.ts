@@ -8,6 +8,11 @@ import type { TargetRow, TargetsStatement } from './targeting';
 export interface JoinGroup {
   joinedNow: boolean;
   userIds: string[];
+  /**
+   * Every one of them has acknowledged the event already: a redelivery (the sweep after a
+   * crash between the fan-out and its outbox row marked done) must not write it again.
+   */
+  acked?: boolean;
 }
 
 /** An event a user has not acknowledged yet, as the catch-up on connect sends it. */
@@ -77,8 +82,9 @@ export class RecipientsRepository {
   }
 
   /**
-   * The user ids of an alert's recipients (or of `only` among them), in at most two lists:
-   * those who joined at `seq` and the others. One comma-separated text per list, split here:
+   * The user ids of an alert's recipients (or of `only` among them), in at most four lists:
+   * those who joined at `seq` and the others, each split by whether they acknowledged the
+   * event at `seq` already. One comma-separated text per list, split here:
    * the fan-out needs nothing else, and a row (or a parsed array element) per recipient is
    * an allocation and a parse step each on its hot path.
    */
@@ -88,16 +94,21 @@ export class RecipientsRepository {
     seq: number,
     only?: string[],
   ): Promise<JoinGroup[]> {
-    const rows: { joined_now: boolean; user_ids: string }[] = await manager.query(
-      `SELECT joined_seq = $2 AS joined_now, string_agg(user_id::text, ',') AS user_ids
+    const rows: { joined_now: boolean; acked: boolean; user_ids: string }[] = await manager.query(
+      `SELECT joined_seq = $2 AS joined_now, acked_seq >= $2 AS acked,
+              string_agg(user_id::text, ',') AS user_ids
          FROM alert_recipients
         WHERE alert_id = $1
           AND ($3::text IS NULL OR user_id = ANY(string_to_array($3, ',')::uuid[]))
-        GROUP BY 1`,
+        GROUP BY 1, 2`,
       [alertId, seq, only ? only.join(',') : null],
     );
 
-    return rows.map((row) => ({ joinedNow: row.joined_now, userIds: row.user_ids.split(',') }));
+    return rows.map((row) => ({
+      joinedNow: row.joined_now,
+      userIds: row.user_ids.split(','),
+      acked: row.acked,
+    }));
   }
 
   /** Marks these recipients as pushed, those who have a device: the others rely on sockets. */

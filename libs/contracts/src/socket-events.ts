@@ -85,3 +85,14 @@ export interface ClientToServerEvents {
     ack: (r: SocketAck<{ online: string[] }>) => void,
   ) => void;
 }
+
+/**
+ * What a client puts in its handshake's `auth.received`: the alerts it has handled, each with
+ * the highest seq it has (`{ [alertId]: seq }`). The catch-up on connect does not send those
+ * events again: an acknowledgement can be lost between the client and the ledger (a server
+ * killed before it wrote its batch). At most {@link MAX_RECEIVED_ALERTS} alerts, the newest.
+ */
+export type ReceivedAlerts = Record<string, number>;
+
+/** The most alerts `auth.received` may name; a larger marker is ignored as a whole. */
+export const MAX_RECEIVED_ALERTS = 100;

@@ -37,20 +37,23 @@ export class RealtimeService {
    * Sends one event to the sockets of many users on this process, encoded once, and calls
    * `onAck(userId)` the first time one of a user's sockets acknowledges it. This is the alert
    * fan-out's hot path: a per-user emit would encode and frame the payload once per user.
-   * Other processes deliver to their own sockets (see {@link toOtherNodes}).
+   * Other processes deliver to their own sockets (see {@link toOtherNodes}). Sockets whose
+   * ids are in `exceptSocketIds` are left out (they have the event already).
    */
   deliverWithAcks(
     userIds: string[],
     event: string,
     payload: unknown,
     onAck: (userId: string) => void,
+    exceptSocketIds: string[] = [],
   ): void {
     if (userIds.length === 0) return;
     const acked = new Set<string>();
     const packet = { type: PacketType.EVENT, data: [event, payload] };
     const userRooms = new Set<string>();
     for (const userId of userIds) userRooms.add(rooms.user(userId));
-    const options = { rooms: userRooms, flags: { local: true } };
+    // A socket is in a room named by its id: leaving those rooms out leaves those sockets out.
+    const options = { rooms: userRooms, except: new Set(exceptSocketIds), flags: { local: true } };
 
     // Socket.IO calls a broadcast's ack with `this` bound to the socket that answered.
     this.gateway.server.of('/').adapter.broadcastWithAck(

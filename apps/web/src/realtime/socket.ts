@@ -7,6 +7,7 @@ import type {
 } from '@tocsin/contracts';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiClient } from '../api/http';
+import { ReceivedLog } from './received-alerts';
 
 export interface RealtimeHandlers {
   alert(kind: 'created' | 'updated' | 'cancelled' | 'escalated', alert: AlertView): void;
@@ -29,21 +30,24 @@ export const RECONNECTION = {
 };
 
 /**
- * The Socket.IO connection: the access token goes in `auth.token` (read at every connect, so a
- * reconnect carries the refreshed one), every alert event is acknowledged once handled, and
- * `auth.expiring` is answered with a refreshed token.
+ * The Socket.IO connection: the access token goes in `auth.token` and the alerts handled so
+ * far in `auth.received` (both read at every connect, so a reconnect carries the refreshed
+ * token and is not sent again what it has), every alert event is acknowledged once handled,
+ * and `auth.expiring` is answered with a refreshed token.
  */
 export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () => void {
+  const received = new ReceivedLog();
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     path: '/socket.io',
     transports: ['websocket'],
-    auth: (send) => send({ token: api.token ?? '' }),
+    auth: (send) => send({ token: api.token ?? '', received: received.toAuth() }),
     ...RECONNECTION,
   });
 
   for (const kind of ['created', 'updated', 'cancelled', 'escalated'] as const) {
     socket.on(`alert.${kind}`, (alert: AlertView, ack: (r: { ok: true }) => void) => {
       handlers.alert(kind, alert);
+      received.note(alert.id, alert.seq);
       if (typeof ack === 'function') ack({ ok: true });
     });
   }
