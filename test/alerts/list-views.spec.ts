@@ -187,6 +187,9 @@ describe('GET /api/alerts: the views PostgreSQL writes', () => {
   it('refuses a logged-out session on the very next request', async () => {
     const user = await createUser(api.url, operatorToken, a.id, 'observer');
     expect((await request(`${api.url}/api/alerts`, { token: user.accessToken })).status).toBe(200);
+    const live = await request(`${api.url}/api/alerts?foo=1`, { token: user.accessToken });
+    expect(live.status).toBe(400);
+    expect(live.body.code).toBe('alerts.invalid_query');
 
     const out = await request(`${api.url}/api/auth/logout`, {
       method: 'POST',
@@ -197,6 +200,11 @@ describe('GET /api/alerts: the views PostgreSQL writes', () => {
     const after = await request(`${api.url}/api/alerts`, { token: user.accessToken });
     expect(after.status).toBe(401);
     expect(after.body.code).toBe('auth.session_ended');
+
+    // The session is judged before the query, as on the routes the guard checks in full.
+    const badQuery = await request(`${api.url}/api/alerts?foo=1`, { token: user.accessToken });
+    expect(badQuery.status).toBe(401);
+    expect(badQuery.body.code).toBe('auth.session_ended');
   });
 
   it('refuses a disabled user at once, and a temporary password with 403', async () => {
@@ -217,6 +225,12 @@ describe('GET /api/alerts: the views PostgreSQL writes', () => {
     });
     expect(blocked.status).toBe(403);
     expect(blocked.body.code).toBe('password.change_required');
+
+    const badQuery = await request(`${api.url}/api/alerts?limit=0`, {
+      token: temporary.accessToken,
+    });
+    expect(badQuery.status).toBe(403);
+    expect(badQuery.body.code).toBe('password.change_required');
   });
 
   it('refuses a forged or mangled token before any statement', async () => {

@@ -17,13 +17,14 @@ import {
   signedCallerOf,
   writeJsonText,
   type Principal,
+  type SignedCaller,
   type WithPrincipal,
 } from '@tocsin/http';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertResponsesService } from './alert-responses.service';
 import { CreateAlertDto } from './dto/create-alert.dto';
-import { parseListAlertsQuery } from './dto/list-alerts.query';
+import { parseListAlertsQuery, type ListAlertsFilter } from './dto/list-alerts.query';
 import { CancelAlertDto, RespondDto } from './dto/respond.dto';
 import { UpdateAlertDto } from './dto/update-alert.dto';
 
@@ -88,11 +89,24 @@ export class AlertsController {
   @SessionCheckedByRoute()
   async list(@Req() request: Request & WithPrincipal, @Res() response: Response): Promise<void> {
     const caller = signedCallerOf(request);
-    const filter = parseListAlertsQuery(request.query as Record<string, unknown>);
+    const filter = await this.listQuery(request, caller);
     const { principal, body } = await this.queries.listJsonOfSession(caller, filter);
     // The request log names the user, as on routes the guard checked in full.
     request.principal = principal;
     writeJsonText(response, body);
+  }
+
+  /**
+   * The list's query. A bad one is refused only after the session is known to be live, so that
+   * a logged-out or temporary-password caller gets the 401 or 403 the guard would give first.
+   */
+  private async listQuery(request: Request, caller: SignedCaller): Promise<ListAlertsFilter> {
+    try {
+      return parseListAlertsQuery(request.query as Record<string, unknown>);
+    } catch (error) {
+      await this.queries.admitSession(caller);
+      throw error;
+    }
   }
 
   @Get(':id')
