@@ -216,7 +216,7 @@ export class ConversationsService {
         const alert = rows[0];
         const eligible = alert ? await incidentMemberIds(manager, alertId, alert.agency_id) : [];
         if (!alert || !eligible.includes(principal.userId)) {
-          throw new DomainError('not_found', 'alert.not_found', 'no such alert');
+          refuseIncident(principal, alert?.agency_id);
         }
 
         return {
@@ -352,4 +352,20 @@ function groupManaged(): DomainError {
     'conversation.group_managed',
     "a group conversation's members follow the group; change the group instead",
   );
+}
+
+/**
+ * Who may not open an alert's conversation: a member of the sending agency (an observer, say)
+ * sees the alert, so is told why (403); for anyone else the alert does not exist (404).
+ */
+function refuseIncident(principal: Principal, alertAgencyId: string | undefined): never {
+  if (alertAgencyId === principal.agencyId) {
+    throw new DomainError(
+      'forbidden',
+      'conversation.incident_forbidden',
+      "an incident's conversation is for its recipients and its agency's dispatchers and admins",
+    );
+  }
+
+  throw new DomainError('not_found', 'alert.not_found', 'no such alert');
 }
