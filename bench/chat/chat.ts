@@ -13,7 +13,9 @@ import type { ChatSeed } from './chat-server';
  * rate to the real Tocsin server (authenticated users, group conversations, each message
  * stored with its seq and version and fanned out through the outbox), against stock
  * Socket.IO answering the acknowledgement at once (the ack baseline) and doing one room
- * broadcast without persistence (the sender-to-members baseline). Servers on core 0; the
+ * broadcast without persistence (the sender-to-members baseline). The broadcast baseline's
+ * acknowledgement is shown too: the ack baseline carries no deliveries, and the server's and
+ * the clients' event loops busy with deliveries delay an ack as well. Servers on core 0; the
  * client pools and this process on core 1.
  */
 const SMALL = 25;
@@ -174,7 +176,13 @@ async function run(options: BenchOptions): Promise<void> {
           mid('ack', (m) => m.ack.p99),
           2,
         )} ms ` +
-        `(×${fixed(ackRatio, 2)}); sender-to-members p50/p99 tocsin ` +
+        `(×${fixed(ackRatio, 2)}), bare while broadcasting ${fixed(
+          mid('broadcast', (m) => m.ack.p50),
+          2,
+        )}/${fixed(
+          mid('broadcast', (m) => m.ack.p99),
+          2,
+        )} ms; sender-to-members p50/p99 tocsin ` +
         `${fixed(
           mid('tocsin', (m) => m.members.p50),
           2,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageView, SharedLocation } from '@tocsin/contracts';
+import { preparedQuery } from '@tocsin/database';
 import { OUTBOX_LEASE_SECONDS, OutboxEntry } from '@tocsin/outbox';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { MessageContent } from './message-content';
@@ -67,10 +68,14 @@ const APPEND_AS_MEMBERS = `
     LEFT JOIN users su ON su.id = m.sender_id
    ORDER BY m.seq`;
 
-/** The errors by which {@link APPEND_AS_MEMBERS} hands the case to the transactional path. */
+/**
+ * The errors by which {@link APPEND_AS_MEMBERS} hands the case to the transactional path:
+ * pg's own error on the pool, TypeORM's wrapping of it inside a transaction.
+ */
 function isFallback(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driver = error.driverError as { code?: string; column?: string; constraint?: string };
+  const driverError = error instanceof QueryFailedError ? error.driverError : error;
+  if (!driverError || typeof driverError !== 'object') return false;
+  const driver = driverError as { code?: string; column?: string; constraint?: string };
   const notMember = driver.code === '23502' && driver.column === 'sender_agency_id';
   const resent = driver.code === '23505' && driver.constraint === 'messages_client_id';
 
@@ -128,7 +133,9 @@ export class MessageStore {
     const column = <T>(pick: (input: (typeof inputs)[number]) => T) => inputs.map(pick);
     let rows: AppendedRow[];
     try {
-      rows = (await manager.query(APPEND_AS_MEMBERS, [
+      // Prepared: every send runs this text, and parsing and planning it cost PostgreSQL as
+      // much as running it; its plan does not depend on the values (lookups by key).
+      rows = await preparedQuery<AppendedRow>(manager, APPEND_AS_MEMBERS, [
         conversationId,
         column((input) => input.senderId),
         column((input) => input.clientId),
@@ -138,7 +145,7 @@ export class MessageStore {
         inputs.length,
         MESSAGE_EVENT_TOPIC,
         OUTBOX_LEASE_SECONDS,
-      ])) as AppendedRow[];
+      ]);
     } catch (error) {
       if (isFallback(error)) return undefined;
       throw error;
