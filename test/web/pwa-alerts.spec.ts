@@ -316,6 +316,10 @@ describe('PWA: alerts end to end', () => {
   }, 60_000);
 
   it('logout clears the data kept on the device', async () => {
+    // The last page may still be trading its refresh token (it showed cached alerts first):
+    // leaving it mid-trade loses the new token, and the next page's replay of the spent one
+    // ends the session, as reuse detection must. Let it finish, as a user's page would.
+    await responder.waitForLoadState('networkidle');
     await responder.goto(api.url);
     await responder.getByRole('button', { name: 'Log out' }).click();
     await responder.getByRole('button', { name: 'Sign in' }).waitFor();
