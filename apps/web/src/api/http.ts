@@ -102,6 +102,9 @@ export class ApiClient {
     return this.refreshing;
   }
 
+  // TODO: trade the token in the service worker. A page left (or a connection dropped) after
+  // the server rotated the token but before its answer arrived keeps the spent one, and the
+  // next refresh then ends the session by reuse detection.
   private async refreshOnce(): Promise<string | null> {
     const run = async (): Promise<string | null> => {
       const refreshToken = this.hooks.readRefreshToken();
