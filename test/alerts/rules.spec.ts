@@ -245,6 +245,30 @@ describe('alert input and permissions', () => {
     ).toBe('active');
   });
 
+  it('cancels on a bare POST with no body, and still refuses a body that is not an object', async () => {
+    const sent = await send(alertBody());
+    const cancel = (body?: unknown, headers?: Record<string, string>) =>
+      request(`${api.url}/api/alerts/${sent.body.id}/cancel`, {
+        method: 'POST',
+        token: a.users.dispatcher.accessToken,
+        body,
+        headers,
+      });
+
+    for (const body of ['[]', '"stop"', 'null']) {
+      const refused = await cancel(body, { 'content-type': 'application/json' });
+      expect(refused.status).toBe(400);
+    }
+    const stillActive = await request(`${api.url}/api/alerts/${sent.body.id}`, {
+      token: a.users.dispatcher.accessToken,
+    });
+    expect(stillActive.body.state).toBe('active');
+
+    const bare = await cancel();
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({ state: 'cancelled', cancelReason: null });
+  });
+
   it('answers malformed ids and bboxes with 400', async () => {
     const token = a.users.dispatcher.accessToken;
 

@@ -9,7 +9,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   CurrentUser,
@@ -137,6 +144,7 @@ export class AlertsController {
     summary: 'Cancel an active alert',
     description: 'The sending agency’s dispatchers and admins. Recipients get `alert.cancelled`.',
   })
+  @ApiBody({ type: CancelAlertDto, required: false, description: 'May be left out.' })
   cancel(
     @CurrentUser() principal: Principal,
     @Param('id', uuid) id: string,

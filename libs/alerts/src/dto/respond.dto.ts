@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RESPONSE_STATUSES, type ResponseStatus } from '@tocsin/contracts';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { BodyMayBeAbsent } from '@tocsin/http';
 
 export class RespondDto {
   @ApiProperty({ enum: RESPONSE_STATUSES })
@@ -31,6 +32,7 @@ export class SocketAckDto {
   seq!: number;
 }
 
+@BodyMayBeAbsent()
 export class CancelAlertDto {
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional()
