@@ -19,6 +19,11 @@ describe('parseListAlertsQuery', () => {
 
   it.each([
     [{ unknown: '1', other: '2' }, 'unknown parameter unknown, other'],
+    [
+      Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => [name, '1'])),
+      'unknown parameter a, b, c, d, e and 2 more',
+    ],
+    [{ ['x'.repeat(100)]: '1' }, `unknown parameter ${'x'.repeat(40)}`],
     [{ status: ['active', 'expired'] }, 'status: must be given once, as text'],
     [{ status: 'maybe' }, 'status: must be one of active, cancelled, expired'],
     [{ status: 'toString' }, 'status: must be one of active, cancelled, expired'],

@@ -21,7 +21,7 @@ const LIMIT = /^[0-9]{1,4}$/;
  */
 export function parseListAlertsQuery(query: Record<string, unknown>): ListAlertsFilter {
   const unknown = Object.keys(query).filter((name) => !KNOWN.has(name));
-  if (unknown.length > 0) throw invalid(`unknown parameter ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw invalid(`unknown parameter ${namesOf(unknown)}`);
 
   const bbox = optionalText(query, 'bbox');
   if (bbox !== undefined && bbox.length > 200) throw invalid('bbox: is too long');
@@ -31,6 +31,14 @@ export function parseListAlertsQuery(query: Record<string, unknown>): ListAlerts
     state: parseState(optionalText(query, 'status')),
     limit: parseLimit(optionalText(query, 'limit')),
   };
+}
+
+/** The first few names, so that a query of a thousand parameters does not come back whole. */
+function namesOf(names: string[]): string {
+  const shown = names.slice(0, 5).map((name) => name.slice(0, 40));
+  const more = names.length - shown.length;
+
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 function optionalText(query: Record<string, unknown>, name: string): string | undefined {
