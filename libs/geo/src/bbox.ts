@@ -16,7 +16,10 @@ export function parseBbox(text: string): BoundingBox {
   const parts = text.split(',');
   const numbers = parts.map(Number);
   if (parts.length !== 4 || !parts.every((part) => DECIMAL.test(part))) {
-    throw badBbox('must be four numbers: west,south,east,north');
+    throw badBbox(
+      'must be four numbers: west,south,east,north, in plain decimal degrees ' +
+        '(at most 20 decimals)',
+    );
   }
 
   const [west, south, east, north] = numbers;

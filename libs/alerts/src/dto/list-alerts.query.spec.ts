@@ -34,7 +34,11 @@ describe('parseListAlertsQuery', () => {
     [{ limit: '10000' }, 'limit: must be an integer from 1 to 1000'],
     [{ bbox: '1'.repeat(201) }, 'bbox: is too long'],
     [{ bbox: { west: '1' } }, 'bbox: must be given once, as text'],
-    [{ bbox: '1,2,3' }, 'bbox must be four numbers: west,south,east,north'],
+    [
+      { bbox: '1,2,3' },
+      'bbox must be four numbers: west,south,east,north, in plain decimal degrees ' +
+        '(at most 20 decimals)',
+    ],
   ])('refuses %j with a 400 that names the parameter', (query, message) => {
     expect(() => parseListAlertsQuery(query)).toThrow(
       expect.objectContaining({ kind: 'invalid', message }),
