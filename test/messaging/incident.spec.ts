@@ -56,6 +56,16 @@ describe('incident conversations', () => {
     expect(read.body.messages.map((m: { body: string }) => m.body)).toContain(
       'Staging at the north gate',
     );
+
+    // Its members follow from the alert: nobody adds or removes them by hand.
+    const removal = await call(
+      w.api,
+      w.a.users.dispatcher,
+      'DELETE',
+      `/api/conversations/${first.body.id}/members/${w.members[1].id}`,
+    );
+    expect(removal.status).toBe(403);
+    expect(removal.body.message).toMatch(/incident conversation follow from it/);
   });
 
   it('tells an observer of the agency why it is refused, and nobody else that the alert exists', async () => {

@@ -142,11 +142,14 @@ export class ConversationsService {
 
   private assertManages(principal: Principal, kind: string, agencyId: string): void {
     if (kind === 'group') throw groupManaged();
-    if (
-      kind !== 'interagency' ||
-      agencyId !== principal.agencyId ||
-      !STAFF.includes(principal.role)
-    ) {
+    if (kind !== 'interagency') {
+      throw new DomainError(
+        'forbidden',
+        'conversation.members_forbidden',
+        `the members of this ${kind} conversation follow from it and are not changed by hand`,
+      );
+    }
+    if (agencyId !== principal.agencyId || !STAFF.includes(principal.role)) {
       throw new DomainError(
         'forbidden',
         'conversation.members_forbidden',

@@ -16,7 +16,11 @@ export const messagingErrors = {
   alreadyDeleted: () =>
     new DomainError('conflict', 'message.deleted', 'the message has been deleted'),
   archiveForbidden: () =>
-    new DomainError('forbidden', 'archive.forbidden', 'only administrators read the archive'),
+    new DomainError(
+      'forbidden',
+      'archive.forbidden',
+      "only administrators read the archive and set the agency's messaging policy",
+    ),
   policyForbids: (what: string) =>
     new DomainError('forbidden', 'messaging.policy', `your agency's policy does not allow ${what}`),
   invalid: (code: string, message: string, details?: Record<string, unknown>) =>
