@@ -42,8 +42,8 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Bad input: a body, path parameter or query that is malformed or breaks a rule.',
   401: 'No access token, or one that is invalid, expired or of an ended session.',
   403:
-    "Refused: the caller's role or agency may not do this, or a temporary password must be " +
-    'changed first (`password.change_required`).',
+    "Refused, `code` says why: the caller's role or agency may not do this, or a temporary " +
+    'password must be changed first (`password.change_required`).',
   404: 'Not found, or not visible to the caller (another agency’s or another user’s).',
   409: 'Conflicts with the current state (`code` says which).',
   413: 'The body, or a text in it, is larger than the limit.',
