@@ -46,7 +46,7 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
     'password must be changed first (`password.change_required`).',
   404: 'Not found, or not visible to the caller (another agency’s or another user’s).',
   409: 'Conflicts with the current state (`code` says which).',
-  413: 'The body, or a text in it, is larger than the limit.',
+  413: 'Too large: the body, a text in it, or what was asked for (`message` says which).',
   415: 'The body is not of a content type this route accepts.',
   429: 'Too many requests: wait the seconds `Retry-After` gives, then try again.',
 };
