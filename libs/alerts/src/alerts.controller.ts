@@ -12,6 +12,7 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
@@ -19,6 +20,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  ApiErrors,
+  BODY_ERRORS,
   CurrentUser,
   SessionCheckedByRoute,
   signedCallerOf,
@@ -39,6 +42,7 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('alerts')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('alerts')
 export class AlertsController {
   constructor(
@@ -48,6 +52,9 @@ export class AlertsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The alert sent, with `recipientCount`.' })
+  @ApiOkResponse({ description: 'With `dryRun`: the recipient count and reasons; nothing stored.' })
+  @ApiErrors(...BODY_ERRORS, 403)
   @ApiOperation({
     summary: 'Send an alert, or preview its recipients',
     description:
@@ -71,6 +78,7 @@ export class AlertsController {
   }
 
   @Get()
+  @ApiErrors(400)
   @ApiOperation({
     summary: 'List alerts',
     description:
@@ -117,6 +125,8 @@ export class AlertsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The alert.' })
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: 'One alert', description: '404 unless the caller may see it.' })
   get(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
     return this.queries.get(principal, id);
@@ -124,6 +134,8 @@ export class AlertsController {
 
   @Post(':id/update')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The new version of the alert.' })
+  @ApiErrors(...BODY_ERRORS, 403, 404, 409)
   @ApiOperation({
     summary: 'Update an active alert',
     description:
@@ -140,6 +152,8 @@ export class AlertsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The cancelled alert.' })
+  @ApiErrors(...BODY_ERRORS, 403, 404, 409)
   @ApiOperation({
     summary: 'Cancel an active alert',
     description: 'The sending agency’s dispatchers and admins. Recipients get `alert.cancelled`.',
@@ -155,6 +169,8 @@ export class AlertsController {
 
   @Post(':id/responses')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The caller’s answer as recorded.' })
+  @ApiErrors(...BODY_ERRORS, 403, 404, 409)
   @ApiOperation({
     summary: 'Answer an alert',
     description:
@@ -170,6 +186,8 @@ export class AlertsController {
   }
 
   @Get(':id/recipients')
+  @ApiOkResponse({ description: 'Each recipient with their answer.' })
+  @ApiErrors(400, 403, 404)
   @ApiOperation({
     summary: 'Recipients and their answers',
     description: 'The sending agency’s dispatchers, admins and observers.',

@@ -1,17 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { LocationDto } from './dto/location.dto';
 import { LocationsService } from './locations.service';
 
 @ApiTags('alerts')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('me/location')
 export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
   @Put()
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The position as stored.' })
+  @ApiErrors(...BODY_ERRORS)
   @ApiOperation({
     summary: 'Report my position (opt-in)',
     description:
@@ -24,6 +33,7 @@ export class LocationsController {
 
   @Delete()
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The position is forgotten.' })
   @ApiOperation({ summary: 'Forget my position', description: 'Stops location targeting.' })
   async forget(@CurrentUser() principal: Principal): Promise<void> {
     await this.locations.forget(principal);
@@ -32,11 +42,13 @@ export class LocationsController {
 
 @ApiTags('alerts')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('responders/positions')
 export class ResponderPositionsController {
   constructor(private readonly locations: LocationsService) {}
 
   @Get()
+  @ApiOkResponse({ description: 'The last position of each user who shares it.' })
   @ApiOperation({
     summary: "Where the agency's people are",
     description:

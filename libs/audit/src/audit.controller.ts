@@ -1,19 +1,22 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@tocsin/common';
 import type { AuditPage, AuditVerification } from '@tocsin/contracts';
-import { CurrentUser, Roles, type Principal } from '@tocsin/http';
+import { ApiErrors, CurrentUser, Roles, type Principal } from '@tocsin/http';
 import { AuditQueryDto } from './audit-query.dto';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles('admin')
+@ApiErrors(401, 403)
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOkResponse({ description: 'A page of events, and `nextCursor` when more follow.' })
+  @ApiErrors(400)
   @ApiOperation({
     summary: "Read the agency's audit log",
     description:
@@ -40,6 +43,9 @@ export class AuditController {
   }
 
   @Get('verify')
+  @ApiOkResponse({
+    description: '`{ok, checked}`, or `{ok: false, firstBrokenId, reason}` at the first bad event.',
+  })
   @ApiOperation({
     summary: 'Verify the audit hash chain',
     description:

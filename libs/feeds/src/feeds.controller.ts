@@ -8,8 +8,15 @@ import {
   ParseUUIDPipe,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { CreateFeedSourceDto } from './feed-source';
 import { FeedSourcesService } from './feed-sources.service';
 
@@ -17,11 +24,14 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('cap')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('feeds/sources')
 export class FeedsController {
   constructor(private readonly feeds: FeedSourcesService) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The feed and its state.' })
+  @ApiErrors(...BODY_ERRORS, 409)
   @ApiOperation({
     summary: 'Ingest a CAP feed',
     description:
@@ -35,6 +45,7 @@ export class FeedsController {
   }
 
   @Get()
+  @ApiOkResponse({ description: 'The agency’s feeds with their state.' })
   @ApiOperation({
     summary: 'Feeds and their state',
     description:
@@ -46,6 +57,8 @@ export class FeedsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The feed and its state.' })
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: 'One feed and its state', description: 'Administrators.' })
   get(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
     return this.feeds.get(principal, id);
@@ -53,6 +66,8 @@ export class FeedsController {
 
   @Post(':id/poll')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The feed’s state after the poll.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Poll a feed now',
     description: 'Administrators. Answers the feed’s state after the poll.',
@@ -63,6 +78,8 @@ export class FeedsController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The feed is no longer polled.' })
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: 'Stop ingesting a feed', description: 'Administrators.' })
   async remove(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
     await this.feeds.remove(principal, id);

@@ -9,9 +9,16 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { GroupDetailView, GroupView } from '@tocsin/contracts';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { AddGroupMemberDto, CreateGroupDto, InvitePartnerDto, UpdateGroupDto } from './groups.dto';
 import { GroupsService } from './groups.service';
 import { PartnershipsService, type PartnerInvitationView } from './partnerships.service';
@@ -20,6 +27,7 @@ const uuid = () => new ParseUUIDPipe();
 
 @ApiTags('groups')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('groups')
 export class GroupsController {
   constructor(
@@ -28,6 +36,8 @@ export class GroupsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The new group.' })
+  @ApiErrors(...BODY_ERRORS, 409)
   @ApiOperation({
     summary: 'Create a group',
     description:
@@ -40,6 +50,7 @@ export class GroupsController {
   }
 
   @Get()
+  @ApiOkResponse({ description: 'The groups the agency owns or joined.' })
   @ApiOperation({
     summary: 'List groups',
     description: "The groups the caller's agency owns or has joined as a partner.",
@@ -49,6 +60,7 @@ export class GroupsController {
   }
 
   @Get('invitations')
+  @ApiOkResponse({ description: 'The groups that invited the agency.' })
   @ApiOperation({
     summary: 'Pending partnership invitations',
     description: "Administrators: interagency groups that invited the caller's agency.",
@@ -58,6 +70,8 @@ export class GroupsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The group with its members and partners.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Get a group',
     description:
@@ -72,6 +86,8 @@ export class GroupsController {
   }
 
   @Patch(':id')
+  @ApiOkResponse({ description: 'The group as changed.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Change a group',
     description: "The owner agency's administrators rename it or change its jurisdiction.",
@@ -86,6 +102,8 @@ export class GroupsController {
 
   @Post(':id/members')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The group with its members.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Add a member',
     description:
@@ -102,6 +120,8 @@ export class GroupsController {
 
   @Delete(':id/members/:userId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The member has left the group.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Remove a member',
     description:
@@ -118,6 +138,8 @@ export class GroupsController {
 
   @Post(':id/partners')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The agency is invited.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Invite a partner agency',
     description:
@@ -134,6 +156,8 @@ export class GroupsController {
 
   @Post(':id/partners/accept')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The agency has joined the group.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Accept a partnership',
     description: "The invited agency's administrators join the group.",
@@ -147,6 +171,8 @@ export class GroupsController {
 
   @Delete(':id/partners/:agencyId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The partnership has ended.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'End a partnership',
     description:

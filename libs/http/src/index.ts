@@ -1,4 +1,5 @@
 export * from './all-exceptions.filter';
+export * from './api-errors';
 export * from './body-parsing';
 export * from './configure-http';
 export * from './error-body';

@@ -1,13 +1,20 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AgencyView, CreatedUserView, UserView } from '@tocsin/contracts';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { AgenciesService } from './agencies.service';
 import { CreateAgencyDto, CreateUserDto } from './identity.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('agencies')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('agencies')
 export class AgenciesController {
   constructor(
@@ -16,6 +23,8 @@ export class AgenciesController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The new agency.' })
+  @ApiErrors(...BODY_ERRORS, 409)
   @ApiOperation({
     summary: 'Create an agency',
     description: 'Platform operator only. The new agency has no users until the operator adds one.',
@@ -25,6 +34,7 @@ export class AgenciesController {
   }
 
   @Get()
+  @ApiOkResponse({ description: 'The agencies the caller may see.' })
   @ApiOperation({
     summary: 'List agencies',
     description: 'The platform operator sees every agency; anyone else sees their own.',
@@ -34,6 +44,8 @@ export class AgenciesController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The agency.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Get an agency',
     description: "One's own agency (the operator: any). Another agency's id answers 404.",
@@ -46,6 +58,10 @@ export class AgenciesController {
   }
 
   @Post(':id/users')
+  @ApiCreatedResponse({
+    description: 'The new user, with an invitation token and link when no password was given.',
+  })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Create a user',
     description:
@@ -62,6 +78,8 @@ export class AgenciesController {
   }
 
   @Get(':id/users')
+  @ApiOkResponse({ description: "The agency's users." })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: "List an agency's users",
     description: 'Administrators and dispatchers of the agency (and the operator).',

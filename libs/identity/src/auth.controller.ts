@@ -1,7 +1,20 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TokenPair } from '@tocsin/contracts';
-import { AllowTemporaryPassword, CurrentUser, Public, type Principal } from '@tocsin/http';
+import {
+  AllowTemporaryPassword,
+  ApiErrors,
+  BODY_ERRORS,
+  CurrentUser,
+  Public,
+  type Principal,
+} from '@tocsin/http';
 import type { Request } from 'express';
 import { AuthService } from './auth.service';
 import { clientContext } from './client-context';
@@ -19,6 +32,8 @@ export class AuthController {
   @Post('auth/login')
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ description: 'An access token and a refresh token.' })
+  @ApiErrors(...BODY_ERRORS, 401, 429)
   @ApiOperation({
     summary: 'Log in',
     description:
@@ -33,6 +48,8 @@ export class AuthController {
   @Post('auth/refresh')
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ description: 'A new access token and refresh token.' })
+  @ApiErrors(...BODY_ERRORS, 401)
   @ApiOperation({
     summary: 'Rotate tokens',
     description:
@@ -47,6 +64,8 @@ export class AuthController {
   @HttpCode(204)
   @AllowTemporaryPassword()
   @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The session has ended.' })
+  @ApiErrors(401)
   @ApiOperation({
     summary: 'Log out',
     description: "Ends the caller's session: its access and refresh tokens stop working at once.",
@@ -58,6 +77,8 @@ export class AuthController {
   @Post('invitations/accept')
   @Public()
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The password is set: the user can log in.' })
+  @ApiErrors(...BODY_ERRORS)
   @ApiOperation({
     summary: 'Accept an invitation',
     description:

@@ -1,18 +1,32 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { MeView } from '@tocsin/contracts';
-import { AllowTemporaryPassword, CurrentUser, type Principal } from '@tocsin/http';
+import {
+  AllowTemporaryPassword,
+  ApiErrors,
+  BODY_ERRORS,
+  CurrentUser,
+  type Principal,
+} from '@tocsin/http';
 import { ChangePasswordDto } from './identity.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('me')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('me')
 export class MeController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
   @AllowTemporaryPassword()
+  @ApiOkResponse({ description: 'The caller, their agency and role.' })
   @ApiOperation({
     summary: 'Who am I',
     description:
@@ -27,6 +41,8 @@ export class MeController {
   @Put('password')
   @HttpCode(204)
   @AllowTemporaryPassword()
+  @ApiNoContentResponse({ description: "Changed; the caller's other sessions have ended." })
+  @ApiErrors(...BODY_ERRORS, 403)
   @ApiOperation({
     summary: 'Change my password',
     description:

@@ -1,17 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@tocsin/contracts';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { UpdateUserDto } from './identity.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The user.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Get a user',
     description: "Oneself, or a user of one's agency as an administrator or dispatcher.",
@@ -24,6 +27,8 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @ApiOkResponse({ description: 'The user as changed.' })
+  @ApiErrors(...BODY_ERRORS, 404)
   @ApiOperation({
     summary: 'Change a user',
     description:
@@ -40,6 +45,8 @@ export class UsersController {
 
   @Post(':id/disable')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The user, now disabled.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Disable a user',
     description: 'Administrators only. Every session of the user ends at once, sockets included.',
@@ -53,6 +60,8 @@ export class UsersController {
 
   @Post(':id/enable')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The user, now enabled.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Enable a user',
     description: 'Administrators only. The user logs in again with their password.',

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import {
   BlockDto,
   PushPageDto,
@@ -20,6 +26,7 @@ const uuid = new ParseUUIDPipe({ version: undefined });
  */
 @ApiTags('livehelp')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('livehelp')
 export class RepresentativesController {
   constructor(
@@ -28,6 +35,7 @@ export class RepresentativesController {
   ) {}
 
   @Get('chats')
+  @ApiOkResponse({ description: '`{waiting, mine}`.' })
   @ApiOperation({
     summary: 'The queue and your chats',
     description:
@@ -39,6 +47,7 @@ export class RepresentativesController {
   }
 
   @Get('representatives')
+  @ApiOkResponse({ description: 'The agency’s representatives.' })
   @ApiOperation({
     summary: 'Colleagues who answer Live Help',
     description: 'The agency’s enabled dispatchers and administrators, to transfer a chat to.',
@@ -48,6 +57,7 @@ export class RepresentativesController {
   }
 
   @Get('canned-answers')
+  @ApiOkResponse({ description: 'The agency’s prepared replies.' })
   @ApiOperation({ summary: 'Canned answers', description: 'The agency’s prepared replies.' })
   canned(@CurrentUser() principal: Principal) {
     return this.representatives.cannedAnswers(principal);
@@ -55,6 +65,8 @@ export class RepresentativesController {
 
   @Post('chats/:id/accept')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The chat, now held by the caller.' })
+  @ApiErrors(400, 404, 409)
   @ApiOperation({
     summary: 'Accept a waiting visitor',
     description:
@@ -67,6 +79,8 @@ export class RepresentativesController {
 
   @Post('chats/:id/transfer')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The chat with its new holder.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Hand a chat to a colleague',
     description:
@@ -83,6 +97,8 @@ export class RepresentativesController {
 
   @Post('chats/:id/close')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The closed chat.' })
+  @ApiErrors(400, 404, 409)
   @ApiOperation({
     summary: 'Close a chat',
     description: 'The holder or an administrator; the visitor cannot reopen it. Audited.',
@@ -93,6 +109,8 @@ export class RepresentativesController {
 
   @Post('chats/:id/block')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The closed chat and the block.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Block the visitor',
     description:
@@ -104,6 +122,8 @@ export class RepresentativesController {
   }
 
   @Post('chats/:id/messages')
+  @ApiCreatedResponse({ description: 'The stored message with its `seq`.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Answer the visitor',
     description: 'The holder sends a message (as `POST /api/conversations/:id/messages`).',
@@ -118,6 +138,8 @@ export class RepresentativesController {
 
   @Post('chats/:id/push')
   @HttpCode(200)
+  @ApiOkResponse({ description: '`{url, mode, message}`: the link, how it opens, and the notice.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Push a page to the visitor',
     description:
@@ -134,12 +156,15 @@ export class RepresentativesController {
   }
 
   @Get('settings')
+  @ApiOkResponse({ description: 'The settings.' })
   @ApiOperation({ summary: 'Live Help settings', description: 'Administrators.' })
   getSettings(@CurrentUser() principal: Principal) {
     return this.settings.get(principal);
   }
 
   @Put('settings')
+  @ApiOkResponse({ description: 'The settings as changed.' })
+  @ApiErrors(...BODY_ERRORS)
   @ApiOperation({
     summary: 'Change the Live Help settings',
     description:

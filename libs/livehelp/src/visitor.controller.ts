@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '@tocsin/http';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, Public } from '@tocsin/http';
 import type { Request } from 'express';
 import { AfterSeqQuery, StartVisitorDto, VisitorMessageDto } from './dto/visitor.dto';
 import { PublicAlerts } from './public-alerts';
@@ -22,6 +29,8 @@ export class VisitorController {
   ) {}
 
   @Post('visitors')
+  @ApiCreatedResponse({ description: 'A visitor token, the chat and its messages.' })
+  @ApiErrors(...BODY_ERRORS, 403, 429)
   @ApiOperation({
     summary: 'Start a Live Help chat (visitor)',
     description:
@@ -38,6 +47,8 @@ export class VisitorController {
   @HttpCode(200)
   @UseGuards(VisitorGuard)
   @ApiBearerAuth()
+  @ApiOkResponse({ description: 'The chat and its messages, with the token’s new expiry.' })
+  @ApiErrors(401, 403, 409)
   @ApiOperation({
     summary: 'Resume the chat after a reload (visitor)',
     description:
@@ -51,6 +62,8 @@ export class VisitorController {
   @Get('visitor/messages')
   @UseGuards(VisitorGuard)
   @ApiBearerAuth()
+  @ApiOkResponse({ description: 'Messages after `afterSeq`, by seq.' })
+  @ApiErrors(400, 401, 403)
   @ApiOperation({
     summary: 'Messages of the visitor’s chat (visitor)',
     description: 'Messages after `afterSeq`, by seq, without the staff’s user ids.',
@@ -62,6 +75,8 @@ export class VisitorController {
   @Post('visitor/messages')
   @UseGuards(VisitorGuard)
   @ApiBearerAuth()
+  @ApiCreatedResponse({ description: 'The stored message.' })
+  @ApiErrors(...BODY_ERRORS, 401, 403, 409, 429)
   @ApiOperation({
     summary: 'Send a message (visitor)',
     description:
@@ -77,6 +92,8 @@ export class VisitorController {
   @HttpCode(204)
   @UseGuards(VisitorGuard)
   @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'The chat is closed.' })
+  @ApiErrors(401, 403)
   @ApiOperation({
     summary: 'End the chat (visitor)',
     description: 'The chat closes for good; the token can still read it until it expires.',
@@ -88,6 +105,8 @@ export class VisitorController {
   @Get('visitor/alerts')
   @UseGuards(VisitorGuard)
   @ApiBearerAuth()
+  @ApiOkResponse({ description: 'The alerts, possibly none.' })
+  @ApiErrors(401, 403)
   @ApiOperation({
     summary: 'Active public alerts for the site’s area (visitor)',
     description:

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { ApiOkResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { ArchiveService } from './archive.service';
 import { LegalHoldDto, UpdatePolicyDto } from './dto/conversation.dto';
 import { ExportQuery, ListMessagesQuery } from './dto/message.dto';
@@ -10,6 +10,7 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('archive')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller()
 export class ArchiveController {
   constructor(
@@ -18,6 +19,8 @@ export class ArchiveController {
   ) {}
 
   @Get('conversations/:id/export')
+  @ApiOkResponse({ description: '`{manifest, jsonl, transcript}`.' })
+  @ApiErrors(400, 404, 413)
   @ApiOperation({
     summary: 'Export a conversation',
     description:
@@ -38,6 +41,8 @@ export class ArchiveController {
   }
 
   @Put('conversations/:id/legal-hold')
+  @ApiOkResponse({ description: 'The conversation’s hold state after the change.' })
+  @ApiErrors(...BODY_ERRORS, 404)
   @ApiOperation({
     summary: 'Set or lift your agency’s legal hold',
     description:
@@ -53,6 +58,7 @@ export class ArchiveController {
   }
 
   @Get('archive/conversations')
+  @ApiOkResponse({ description: 'The conversations in the archive.' })
   @ApiOperation({
     summary: 'Conversations in your agency’s archive',
     description: 'Administrators: every conversation the agency created or took part in. Audited.',
@@ -62,6 +68,8 @@ export class ArchiveController {
   }
 
   @Get('archive/conversations/:id/messages')
+  @ApiOkResponse({ description: 'Every version of the messages after `afterSeq`.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Read a conversation from the archive',
     description:
@@ -77,6 +85,7 @@ export class ArchiveController {
   }
 
   @Get('messaging/policy')
+  @ApiOkResponse({ description: 'The policy.' })
   @ApiOperation({
     summary: 'Your agency’s chat policy',
     description: 'Administrators. Direct and interagency chats, history for newcomers, retention.',
@@ -86,6 +95,8 @@ export class ArchiveController {
   }
 
   @Put('messaging/policy')
+  @ApiOkResponse({ description: 'The policy as changed.' })
+  @ApiErrors(...BODY_ERRORS)
   @ApiOperation({
     summary: 'Change your agency’s chat policy',
     description:

@@ -10,9 +10,16 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { MESSAGE_MAX_LENGTH } from '@tocsin/contracts';
-import { CurrentUser, type Principal } from '@tocsin/http';
+import { ApiErrors, BODY_ERRORS, CurrentUser, type Principal } from '@tocsin/http';
 import { ConversationsService } from './conversations.service';
 import { AddMemberDto, CreateConversationDto } from './dto/conversation.dto';
 import { EditMessageDto, ListMessagesQuery, ReceiptDto, SendMessageDto } from './dto/message.dto';
@@ -22,6 +29,7 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 
 @ApiTags('conversations')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller('conversations')
 export class ConversationsController {
   constructor(
@@ -30,6 +38,8 @@ export class ConversationsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ description: 'The conversation, the existing one if there is one.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Open a conversation',
     description:
@@ -44,6 +54,7 @@ export class ConversationsController {
   }
 
   @Get()
+  @ApiOkResponse({ description: 'The caller’s conversations with receipts and unread counts.' })
   @ApiOperation({
     summary: 'My conversations',
     description: 'Current memberships with delivered and read positions and unread counts.',
@@ -53,12 +64,16 @@ export class ConversationsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ description: 'The conversation.' })
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: 'One conversation', description: 'Members only; others get 404.' })
   get(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
     return this.conversations.get(principal, id);
   }
 
   @Get(':id/members')
+  @ApiOkResponse({ description: 'The members with their receipts.' })
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: 'Current members', description: 'With their receipts. Members only.' })
   members(@CurrentUser() principal: Principal, @Param('id', uuid) id: string) {
     return this.conversations.members(principal, id);
@@ -66,6 +81,8 @@ export class ConversationsController {
 
   @Post(':id/members')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The user is a member.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Add a member to an interagency conversation',
     description:
@@ -82,6 +99,8 @@ export class ConversationsController {
 
   @Delete(':id/members/:userId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The member has left.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Remove a member, or leave',
     description:
@@ -97,6 +116,8 @@ export class ConversationsController {
   }
 
   @Post(':id/messages')
+  @ApiCreatedResponse({ description: 'The stored message with its `seq`.' })
+  @ApiErrors(...BODY_ERRORS, 404)
   @ApiOperation({
     summary: 'Send a message',
     description:
@@ -113,6 +134,8 @@ export class ConversationsController {
   }
 
   @Get(':id/messages')
+  @ApiOkResponse({ description: 'Messages in seq order.' })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'Messages after a seq',
     description:
@@ -129,6 +152,8 @@ export class ConversationsController {
   }
 
   @Patch(':id/messages/:messageId')
+  @ApiOkResponse({ description: 'The message as edited.' })
+  @ApiErrors(...BODY_ERRORS, 404, 409)
   @ApiOperation({
     summary: 'Edit a message',
     description: 'The sender only. Members get `message.updated`; the archive keeps the old text.',
@@ -143,6 +168,8 @@ export class ConversationsController {
   }
 
   @Delete(':id/messages/:messageId')
+  @ApiOkResponse({ description: 'The message, now deleted.' })
+  @ApiErrors(400, 404, 409)
   @ApiOperation({
     summary: 'Delete a message',
     description: 'The sender only. Members get `message.deleted`; the archive keeps every version.',
@@ -157,6 +184,8 @@ export class ConversationsController {
 
   @Post(':id/read')
   @HttpCode(200)
+  @ApiOkResponse({ description: 'The caller’s delivered and read positions.' })
+  @ApiErrors(...BODY_ERRORS, 404)
   @ApiOperation({
     summary: 'Mark read up to a seq',
     description: 'Moves the caller’s read (and delivered) position; members get `message.receipt`.',

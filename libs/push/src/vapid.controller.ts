@@ -26,7 +26,7 @@ export class VapidController {
       'service worker then receives carries a JSON `PushPayloadDto` (see the schemas): ' +
       '`{v: 1, kind, id, severity?, headline, body, url}`, under 3000 bytes.',
   })
-  @ApiOkResponse({ type: VapidPublicKeyView })
+  @ApiOkResponse({ type: VapidPublicKeyView, description: 'The public key.' })
   async publicKey(): Promise<VapidPublicKeyView> {
     return { publicKey: await this.vapid.publicKey() };
   }

@@ -24,7 +24,7 @@ export class ClientConfigController {
       'Public: the map tile template and its attribution (`TILE_URL`, `TILE_ATTRIBUTION`). ' +
       'Nothing secret is ever added here.',
   })
-  @ApiOkResponse({ type: ClientConfigView })
+  @ApiOkResponse({ type: ClientConfigView, description: 'The map settings.' })
   get(): ClientConfigView {
     return { tileUrl: this.config.map.tileUrl, tileAttribution: this.config.map.tileAttribution };
   }

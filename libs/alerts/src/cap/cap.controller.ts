@@ -1,8 +1,16 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CAP_MAX_BYTES, parseCap } from '@tocsin/cap';
 import { DomainError } from '@tocsin/common';
-import { CurrentUser, type Principal, type RawBodyRoute } from '@tocsin/http';
+import { ApiErrors, CurrentUser, type Principal, type RawBodyRoute } from '@tocsin/http';
 import type { Request, Response } from 'express';
 import { alertPolicy } from '../alert-policy';
 import { CapExportService } from './cap-export.service';
@@ -10,6 +18,8 @@ import { capRefusal, CapImportService, type CapImportOutcome } from './cap-impor
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 export const CAP_CONTENT_TYPE = 'application/cap+xml; charset=utf-8';
+/** How the OpenAPI description shows a CAP document in an answer. */
+export const CAP_XML = { 'application/cap+xml': { schema: { type: 'string' } } };
 
 /** POST /api/cap takes the XML bytes as sent (the document names its own encoding). */
 export const CAP_IMPORT_ROUTE: RawBodyRoute = {
@@ -31,6 +41,7 @@ const STATUS: Record<CapImportOutcome, number> = {
 
 @ApiTags('cap')
 @ApiBearerAuth()
+@ApiErrors(401, 403)
 @Controller()
 export class CapController {
   constructor(
@@ -40,6 +51,12 @@ export class CapController {
 
   @Post('cap')
   @ApiConsumes('application/xml', 'application/cap+xml', 'text/xml')
+  @ApiCreatedResponse({ description: 'An Alert message: the new alert, `outcome` and `warnings`.' })
+  @ApiOkResponse({
+    description: 'An Update, Cancel or repeated message: the alert it applied to, with `outcome`.',
+  })
+  @ApiAcceptedResponse({ description: 'A Cancel of an unknown alert, held for a while.' })
+  @ApiErrors(400, 403, 409, 413, 415)
   @ApiOperation({
     summary: 'Import a CAP 1.2 (or 1.1) message',
     description:
@@ -79,6 +96,8 @@ export class CapController {
 
   @Get('alerts/:id/cap')
   @Header('Content-Type', CAP_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'The CAP 1.2 document.', content: CAP_XML })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'An alert as CAP 1.2 XML',
     description:

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, Param, ParseUUIDPipe, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@tocsin/config';
-import { Public } from '@tocsin/http';
+import { ApiErrors, Public } from '@tocsin/http';
 import type { Request } from 'express';
 import { CapExportService } from './cap-export.service';
-import { CAP_CONTENT_TYPE } from './cap.controller';
+import { CAP_CONTENT_TYPE, CAP_XML } from './cap.controller';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -20,6 +20,10 @@ export class PublicFeedController {
 
   @Get('public.atom')
   @Header('Content-Type', 'application/atom+xml; charset=utf-8')
+  @ApiOkResponse({
+    description: 'An Atom feed of the active Public alerts.',
+    content: { 'application/atom+xml': { schema: { type: 'string' } } },
+  })
   @ApiOperation({
     summary: 'Public alerts (Atom)',
     description:
@@ -33,6 +37,8 @@ export class PublicFeedController {
 
   @Get('alerts/:id.cap')
   @Header('Content-Type', CAP_CONTENT_TYPE)
+  @ApiOkResponse({ description: 'The CAP 1.2 document.', content: CAP_XML })
+  @ApiErrors(400, 404)
   @ApiOperation({
     summary: 'A public alert as CAP 1.2 XML',
     description: 'No login. 404 unless the alert’s scope is Public.',
