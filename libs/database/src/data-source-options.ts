@@ -1,5 +1,6 @@
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import type { DatabaseEndpoint } from './database-endpoint';
+import { NAMED_STATEMENTS } from './prepared-query';
 
 type Migrations = Extract<DataSourceOptions, { type: 'postgres' }>['migrations'];
 
@@ -32,6 +33,8 @@ export function dataSourceOptions(
       // A stuck statement must not hold a pooled connection forever.
       statement_timeout: 30_000,
       application_name: 'tocsin',
+      // Read by preparedQuery: the embedded server is one session behind every connection.
+      [NAMED_STATEMENTS]: endpoint.kind !== 'embedded',
     },
   };
 }

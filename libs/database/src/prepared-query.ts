@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { EntityManager } from 'typeorm';
 
+/** The pool option (in TypeORM's `extra`) that turns named statements off. */
+export const NAMED_STATEMENTS = 'tocsinNamedStatements';
+
 /** Statement names by SQL text: the same text always gets the same name. */
 const names = new Map<string, string>();
 
@@ -19,9 +22,25 @@ export async function preparedQuery<Row>(
 ): Promise<Row[]> {
   if (manager.queryRunner) return manager.query(text, values);
 
-  const { rows } = await poolOf(manager).query({ name: statementName(text), text, values });
+  const pool = poolOf(manager);
+  const query = namesStatements(pool)
+    ? { name: statementName(text), text, values }
+    : { text, values };
+  const { rows } = await pool.query(query);
 
   return rows as Row[];
+}
+
+/**
+ * Whether the pool's connections are sessions of their own. The embedded database serves one
+ * PostgreSQL session to every pooled connection, so a name one connection prepared already
+ * exists for the next one ("prepared statement … already exists"): there, each call is parsed
+ * afresh (see dataSourceOptions).
+ */
+function namesStatements(pool: Pool): boolean {
+  const options = (pool as unknown as { options: Record<string, unknown> }).options;
+
+  return options[NAMED_STATEMENTS] !== false;
 }
 
 /**
