@@ -16,7 +16,11 @@ describe('loadConfig', () => {
     const config = loadConfig({}, '/srv/tocsin');
 
     expect(config.http.port).toBe(3000);
-    expect(config.database).toMatchObject({ kind: 'embedded', dataDir: '/srv/tocsin/data' });
+    expect(config.database).toMatchObject({
+      kind: 'embedded',
+      dataDir: '/srv/tocsin/data',
+      poolSize: 1,
+    });
     expect(config.redis).toBeUndefined();
   });
 

@@ -134,8 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
             poolSize: raw.DATABASE_POOL_SIZE,
             ssl: raw.DATABASE_SSL,
           }
-        : // The embedded server runs one query at a time, so a large pool only queues.
-          { kind: 'embedded' as const, dataDir, poolSize: Math.min(raw.DATABASE_POOL_SIZE, 5) }),
+        : // The embedded server is one PostgreSQL session: two pooled connections would
+          // interleave their transactions in it, so it gets exactly one.
+          { kind: 'embedded' as const, dataDir, poolSize: 1 }),
       connectRetries: raw.DATABASE_CONNECT_RETRIES,
       retryDelayMs: raw.DATABASE_RETRY_DELAY_MS,
     },
