@@ -245,7 +245,7 @@ describe('alert input and permissions', () => {
     ).toBe('active');
   });
 
-  it('cancels on a bare POST with no body, and still refuses a body that is not an object', async () => {
+  it('cancels on a bare POST with no body; a body must still be an object', async () => {
     const sent = await send(alertBody());
     const cancel = (body?: unknown, headers?: Record<string, string>) =>
       request(`${api.url}/api/alerts/${sent.body.id}/cancel`, {

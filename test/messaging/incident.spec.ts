@@ -29,7 +29,7 @@ describe('incident conversations', () => {
   const open = (who: ChatWorld['members'][number], id = alertId) =>
     call(w.api, who, 'POST', '/api/conversations', { kind: 'incident', alertId: id });
 
-  it('lets a recipient open it, named after the alert, and the dispatcher join the same one', async () => {
+  it('opens for a recipient, named after the alert; the dispatcher joins it', async () => {
     const [responder] = w.members;
     const first = await open(responder);
     expect(first.status).toBe(201);
@@ -68,7 +68,7 @@ describe('incident conversations', () => {
     expect(removal.body.message).toMatch(/incident conversation follow from it/);
   });
 
-  it('tells an observer of the agency why it is refused, and nobody else that the alert exists', async () => {
+  it('tells an observer why (403), and hides the alert from others (404)', async () => {
     const observer = await open(w.a.users.observer);
     expect(observer.status).toBe(403);
     expect(observer.body.code).toBe('conversation.incident_forbidden');

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertView, RecipientView, ResponseTally } from '@tocsin/contracts';
 import type { Principal, SignedCaller } from '@tocsin/http';
-import { poolQuery } from '@tocsin/database';
-import { admitLiveSession, liveSessionSql, type LiveSessionRow } from '@tocsin/identity';
+import { admitLiveSession } from '@tocsin/identity';
 import { PushService, type PushFigures } from '@tocsin/push';
 import { DataSource } from 'typeorm';
 import { alertPolicy, notFound } from './alert-policy';
@@ -56,17 +55,6 @@ export class AlertQueriesService {
 
     // Admitted means a live row without a password to change: the list was built.
     return { principal, body: found?.body ?? '[]' };
-  }
-
-  /** The caller a token names, refused as the guard would when the session is not live. */
-  async admitSession(caller: SignedCaller): Promise<Principal> {
-    const [live] = await poolQuery<LiveSessionRow>(
-      this.dataSource.manager,
-      liveSessionSql('$1::uuid', '$2::uuid'),
-      [caller.sessionId, caller.userId],
-    );
-
-    return admitLiveSession(live);
   }
 
   async recipientsOf(

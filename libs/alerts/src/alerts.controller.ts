@@ -30,6 +30,7 @@ import {
   type SignedCaller,
   type WithPrincipal,
 } from '@tocsin/http';
+import { AccessTokenService } from '@tocsin/identity';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertQueriesService } from './alert-queries.service';
 import { AlertResponsesService } from './alert-responses.service';
@@ -49,6 +50,7 @@ export class AlertsController {
     private readonly commands: AlertCommandsService,
     private readonly queries: AlertQueriesService,
     private readonly responses: AlertResponsesService,
+    private readonly accessTokens: AccessTokenService,
   ) {}
 
   @Post()
@@ -119,7 +121,7 @@ export class AlertsController {
     try {
       return parseListAlertsQuery(request.query as Record<string, unknown>);
     } catch (error) {
-      await this.queries.admitSession(caller);
+      await this.accessTokens.admit(caller);
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@tocsin/audit';
 import { GeoModule } from '@tocsin/geo';
+import { IdentityModule } from '@tocsin/identity';
 import { PushModule } from '@tocsin/push';
 import { AlertCommandsService } from './alert-commands.service';
 import { AlertDeliveryService } from './alert-delivery.service';
@@ -21,7 +22,7 @@ import { LocationsService } from './locations.service';
 import { RecipientsRepository } from './recipients.repository';
 
 @Module({
-  imports: [GeoModule, AuditModule, PushModule],
+  imports: [GeoModule, AuditModule, PushModule, IdentityModule],
   controllers: [
     AlertsController,
     LocationsController,

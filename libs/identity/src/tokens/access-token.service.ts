@@ -9,6 +9,7 @@ import jwt from 'jsonwebtoken';
 import type { EntityManager } from 'typeorm';
 import { parseCompactHeader } from './compact-jws';
 import {
+  admitLiveSession,
   LIVE_SESSION_COLUMNS,
   LIVE_SESSION_CONDITIONS,
   principalOf,
@@ -95,6 +96,17 @@ export class AccessTokenService {
     const claims = this.verifySignedClaims(token);
 
     return { userId: claims.sub, sessionId: claims.sid };
+  }
+
+  /**
+   * The principal of a caller whose token only {@link verifySignature} checked, refused as the
+   * guard refuses on a route open to every role: 401 when the session is not live, 403 while
+   * the password is temporary.
+   */
+  async admit(caller: SignedCaller): Promise<Principal> {
+    const live = await this.liveSessions.get(sessionKey(caller.sessionId, caller.userId));
+
+    return admitLiveSession(live);
   }
 
   /** The live sessions among `keys` (session and user id): not revoked, unexpired, user enabled. */
