@@ -1,5 +1,5 @@
 import type { Socket as TcpSocket } from 'node:net';
-import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
+import { ReceivedLog } from '@tocsin/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { now, serve } from '../harness/child';
 import { percentiles } from '../harness/stats';
@@ -16,8 +16,8 @@ interface Client {
   socket: Socket;
   /** Alert id -> how many `alert.*` events for it arrived since `arm`. */
   seen: Map<string, number>;
-  /** Alert id -> the highest seq handled, the newest alerts last: `auth.received`. */
-  received: Map<string, number>;
+  /** What it has handled, as the PWA keeps it: its `auth.received`. */
+  received: ReceivedLog;
   /** When (now()) the socket last connected. */
   connectedAt: number;
   /** When (now()) its manager last started a reconnection attempt, and how many it made. */
@@ -34,22 +34,13 @@ let refetches = { ok: 0, failed: 0 };
 let trouble: Record<string, number> = {};
 const note = (what: string) => (trouble[what] = (trouble[what] ?? 0) + 1);
 
-/** The PWA's ReceivedLog.note (apps/web/src/realtime/received-alerts.ts): keep in step. */
-function noteReceived(received: Map<string, number>, alertId: string, seq: unknown): void {
-  if (!Number.isInteger(seq) || (seq as number) < 1) return;
-  const known = received.get(alertId) ?? 0;
-  received.delete(alertId);
-  received.set(alertId, Math.max(known, seq as number));
-  if (received.size > MAX_RECEIVED_ALERTS) received.delete(received.keys().next().value!);
-}
-
 function open(url: string, token: string | undefined): Promise<Client> {
-  const received = new Map<string, number>();
+  const received = new ReceivedLog();
   const socket = io(url, {
     path: '/socket.io',
     transports: ['websocket'],
     // Read at every connect, as the PWA's: a reconnect carries what arrived until the cut.
-    auth: (send) => send(token ? { token, received: Object.fromEntries(received) } : {}),
+    auth: (send) => send(token ? { token, received: received.toAuth() } : {}),
     forceNew: true,
     ...RECONNECTION,
   });
@@ -70,7 +61,7 @@ function open(url: string, token: string | undefined): Promise<Client> {
     socket.on(name, (alert: { id?: string; seq?: number }, ack?: unknown) => {
       const id = String(alert?.id);
       client.seen.set(id, (client.seen.get(id) ?? 0) + 1);
-      noteReceived(client.received, id, alert?.seq);
+      client.received.note(id, Number(alert?.seq));
       if (typeof ack === 'function') ack({ ok: true });
     });
   }

@@ -5,6 +5,7 @@
 export * from './alerts';
 export * from './errors';
 export * from './socket-events';
+export * from './received-alerts';
 export * from './identity';
 export * from './messaging';
 export * from './livehelp';

@@ -1,13 +1,13 @@
-import type {
-  AlertResponseEvent,
-  AlertView,
-  ClientToServerEvents,
-  MessageView,
-  ServerToClientEvents,
+import {
+  ReceivedLog,
+  type AlertResponseEvent,
+  type AlertView,
+  type ClientToServerEvents,
+  type MessageView,
+  type ServerToClientEvents,
 } from '@tocsin/contracts';
 import { io, type Socket } from 'socket.io-client';
 import type { ApiClient } from '../api/http';
-import { ReceivedLog } from './received-alerts';
 
 export interface RealtimeHandlers {
   alert(kind: 'created' | 'updated' | 'cancelled' | 'escalated', alert: AlertView): void;

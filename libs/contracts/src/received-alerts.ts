@@ -1,11 +1,11 @@
-import { MAX_RECEIVED_ALERTS, type ReceivedAlerts } from '@tocsin/contracts';
+import { MAX_RECEIVED_ALERTS, type ReceivedAlerts } from './socket-events';
 
 /**
  * The alerts this client has handled, each with the highest seq it has, sent in the
  * handshake's `auth.received` so that the catch-up after a reconnect does not send them again
  * (their acknowledgement may have died with a server process). Only the newest
  * {@link MAX_RECEIVED_ALERTS} are kept: older ones are long acknowledged, and a larger marker
- * is ignored by the server. bench/reconnect/storm-pool.ts does the same: keep both in step.
+ * is ignored by the server. The PWA and the reconnect benchmark's clients both keep one.
  */
 export class ReceivedLog {
   private readonly seqs = new Map<string, number>();

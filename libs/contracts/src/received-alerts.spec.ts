@@ -1,6 +1,6 @@
-import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
 import { describe, expect, it } from 'vitest';
 import { ReceivedLog } from './received-alerts';
+import { MAX_RECEIVED_ALERTS } from './socket-events';
 
 const id = (i: number) => `0b5e7a52-8f0c-4d3e-9a51-${String(i).padStart(12, '0')}`;
 
