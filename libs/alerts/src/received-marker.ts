@@ -1,6 +1,6 @@
 import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
+import { isUUID } from 'class-validator';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Seqs are PostgreSQL `integer`s. */
 const MAX_SEQ = 2 ** 31 - 1;
 
@@ -26,7 +26,7 @@ export function readReceivedMarker(value: unknown): MarkerReading {
     return { problem: `received names more than ${MAX_RECEIVED_ALERTS} alerts` };
   }
   for (const [alertId, seq] of entries) {
-    if (!UUID.test(alertId)) return { problem: 'received has a key that is not an alert id' };
+    if (!isUUID(alertId)) return { problem: 'received has a key that is not an alert id' };
     if (!Number.isInteger(seq) || (seq as number) < 1 || (seq as number) > MAX_SEQ) {
       return { problem: 'received has a seq that is not a positive integer' };
     }
