@@ -10,7 +10,7 @@ import { JobsModule } from '@tocsin/jobs';
 import { LiveHelpModule } from '@tocsin/livehelp';
 import { MessagingModule } from '@tocsin/messaging';
 import { OutboxModule } from '@tocsin/outbox';
-import { PushModule } from '@tocsin/push';
+import { PushModule, PushWorkerModule } from '@tocsin/push';
 import { RealtimeModule } from '@tocsin/realtime';
 import { RedisModule } from '@tocsin/redis';
 import { ClientConfigModule } from './client-config/client-config.module';
@@ -45,6 +45,8 @@ export class AppModule {
           authenticator: SocketTokenAuthenticator,
         }),
         PushModule,
+        // PUSH_WORKER=off: this process only queues; a worker process (worker.ts) sends.
+        ...(config.push.worker === 'in-process' ? [PushWorkerModule] : []),
         AlertsModule,
         FeedsModule,
         MessagingModule,

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import 'dotenv/config';
-import { ConfigError, loadConfig } from '@tocsin/config';
 import type { DatabaseEndpoint } from '@tocsin/database';
 import { createRootLogger } from '@tocsin/logging';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { readConfigOrExit, stopOnSignal } from './process-lifecycle';
 import { StartGate } from './start-gate';
 import { APP_VERSION } from './version';
 
@@ -44,45 +44,13 @@ async function main(): Promise<void> {
   const url = config.http.publicUrl ?? `http://localhost:${gate.port}`;
   logger.info({ url, database: endpoint.description }, `Tocsin is listening on ${url}`);
 
-  stopOnSignal(gate, app, endpoint, logger);
-}
-
-function readConfigOrExit() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee the configuration table in README.md.\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-function stopOnSignal(
-  gate: StartGate,
-  app: NestExpressApplication,
-  endpoint: DatabaseEndpoint,
-  logger: ReturnType<typeof createRootLogger>,
-): void {
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    // A shutdown that hangs must not keep a supervisor waiting forever.
-    setTimeout(() => process.exit(1), 15_000).unref();
-
-    const closed = gate.close();
-    await app.close();
+  const [openGate, openApp, openEndpoint] = [gate, app, endpoint];
+  stopOnSignal(logger, async () => {
+    const closed = openGate.close();
+    await openApp.close();
     await closed;
-    await endpoint.close();
-    logger.info('stopped');
-    logger.flush();
-    process.exit(0);
-  };
-  process.once('SIGTERM', (signal) => void stop(signal));
-  process.once('SIGINT', (signal) => void stop(signal));
+    await openEndpoint.close();
+  });
 }
 
 void main();

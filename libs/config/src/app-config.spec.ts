@@ -84,4 +84,18 @@ describe('loadConfig', () => {
       ]),
     );
   });
+
+  it('sends pushes in-process by default, and turns the worker off only with Redis', () => {
+    expect(loadConfig({}).push.worker).toBe('in-process');
+    expect(
+      loadConfig({ PUSH_WORKER: 'off', REDIS_URL: 'redis://cache.internal:6379' }).push.worker,
+    ).toBe('off');
+
+    expect(problemsOf({ PUSH_WORKER: 'off' })).toEqual([
+      expect.stringMatching(/^PUSH_WORKER: off needs REDIS_URL/),
+    ]);
+    expect(problemsOf({ PUSH_WORKER: 'elsewhere' })).toEqual([
+      expect.stringMatching(/^PUSH_WORKER: .*in-process/),
+    ]);
+  });
 });

@@ -89,6 +89,11 @@ export interface PushConfig {
   retryDelayMs: number;
   maxRetryDelayMs: number;
   timeoutMs: number;
+  /**
+   * PUSH_WORKER: `in-process` sends from this process; `off` only queues (on Redis) for a
+   * worker process (`npm run worker`), keeping the sending off the API's event loop.
+   */
+  worker: 'in-process' | 'off';
 }
 
 export class ConfigError extends Error {
@@ -204,6 +209,7 @@ function pushConfig(raw: RawEnv): PushConfig {
     retryDelayMs: raw.PUSH_RETRY_DELAY_MS,
     maxRetryDelayMs: raw.PUSH_MAX_RETRY_DELAY_MS,
     timeoutMs: raw.PUSH_TIMEOUT_MS,
+    worker: raw.PUSH_WORKER,
   };
 }
 

@@ -108,6 +108,7 @@ export const envSchema = z
     PUSH_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
     PUSH_MAX_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(86_400_000).default(900_000),
     PUSH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    PUSH_WORKER: z.enum(['in-process', 'off']).default('in-process'),
 
     ALERT_DEFAULT_TTL_MINUTES: z.coerce.number().int().min(5).max(525_600).default(1440),
     LOCATION_MAX_AGE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
@@ -166,6 +167,16 @@ export const envSchema = z
         code: 'custom',
         path: [env.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'],
         message: 'set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together, or neither',
+      });
+    }
+    // Without Redis the queue lives in this process: no other process could take its jobs.
+    if (env.PUSH_WORKER === 'off' && !env.REDIS_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PUSH_WORKER'],
+        message:
+          'off needs REDIS_URL: without Redis the push queue is in-process and only this ' +
+          'process can send (set REDIS_URL and run `npm run worker`, or leave it in-process)',
       });
     }
   });

@@ -8,6 +8,7 @@ export * from './push-sender';
 export * from './push-subscription.dto';
 export * from './push-subscription.entity';
 export * from './push.module';
+export * from './push-worker.module';
 export * from './push.service';
 export * from './push.tokens';
 export * from './push.worker';
