@@ -21,12 +21,18 @@ function buildServer(): string {
   return built;
 }
 
-/** Runs the compiled server to its exit (for start-up failures) and returns what it said. */
+/** The compiled entry point beside the server's main.js: `main` or `worker`. */
+function entryPoint(name: 'main' | 'worker'): string {
+  return path.join(path.dirname(buildServer()), `${name}.js`);
+}
+
+/** Runs the compiled server (or worker) to its exit (for start-up failures) and what it said. */
 export function runServerToExit(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  entry: 'main' | 'worker' = 'main',
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [buildServer()], {
+  const child = spawn(process.execPath, [entryPoint(entry)], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,20 +90,8 @@ export class ApiProcess {
 
   /** Spawns the server on `port` without waiting for it to answer. */
   static launch(env: Record<string, string>, port: number): ApiProcess {
-    const main = buildServer();
-    const child = spawn(process.execPath, [main], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnEntry('main', { HOST: '127.0.0.1', PORT: String(port), ...env });
+
     return new ApiProcess(child, `http://127.0.0.1:${port}`);
   }
 
@@ -127,5 +121,45 @@ export class ApiProcess {
       this.child.kill('SIGTERM');
       await this.exited;
     }
+  }
+}
+
+function spawnEntry(name: 'main' | 'worker', env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [entryPoint(name)], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** The real push worker process (`npm run worker`), ready once it says it takes jobs. */
+export class WorkerProcess {
+  output = '';
+  private readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(spawnEntry('worker', env));
+    const deadline = Date.now() + timeoutMs;
+    while (!worker.output.includes('push worker is taking jobs')) {
+      if (worker.child.exitCode !== null || Date.now() > deadline) {
+        await worker.stop();
+        throw new Error(`the worker did not start:\n${worker.output.slice(-3000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    return worker;
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+
+    return this.exited;
   }
 }
