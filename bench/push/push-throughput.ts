@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AccessTokenService } from '@tocsin/identity';
+import { Redis } from 'ioredis';
 import * as webpush from 'web-push';
 import setupPushTls from '../../test/support/push-tls.global-setup';
 import { startPushTestApp, type PushTestApp } from '../../test/push/push-test-app';
@@ -24,6 +25,15 @@ const ROUNDS = Math.min(5, Number(process.env.BENCH_ROUNDS ?? 1));
 const CONCURRENCY = Number(process.env.PUSH_CONCURRENCY ?? 64);
 /** Comma-separated sides to run (for a profile of one side); all three by default. */
 const SIDES = (process.env.BENCH_PUSH_SIDES ?? 'floor,bare,tocsin').split(',');
+/**
+ * Where Tocsin's push worker runs: `process` (PUSH_WORKER=off on the API, the worker in a
+ * child process on WORKER_CORE, jobs on Redis) or `in-process` (the embedded default's queue,
+ * the worker on the API's event loop). `process` by default when Redis answers.
+ */
+const WORKER_MODE = process.env.BENCH_PUSH_WORKER;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Not the API's core 0: the live path measured there is what the separate process protects. */
+const WORKER_CORE = Number(process.env.BENCH_PUSH_WORKER_CORE ?? 1);
 const GONE_EVERY = 50;
 /** How long the probe times acknowledgements with nothing else going on, each round. */
 const QUIET_MS = 3000;
@@ -42,6 +52,8 @@ interface Figures {
   seconds: number;
   sendsPerSecond: number;
   cpuUsPerPush: number;
+  /** The part of it spent in the worker process (0 when the API sends). */
+  workerCpuUsPerPush: number;
   /** The push services' CPU time over the wall time: near 1, they are the bottleneck. */
   farmBusy: number;
   loopDelayP99Ms: number;
@@ -67,11 +79,20 @@ interface Collected {
   problems: string[];
 }
 
-/** Times one side and checks, from the push services' records, that it did all the work. */
-async function measure(farm: Child, probe: Child, work: () => Promise<void>): Promise<Figures> {
+/**
+ * Times one side and checks, from the push services' records, that it did all the work. The
+ * CPU per push is this process's plus the worker's, when Tocsin sends from a child.
+ */
+async function measure(
+  farm: Child,
+  probe: Child,
+  work: () => Promise<void>,
+  worker?: Child,
+): Promise<Figures> {
   await probe.call('window');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const cpu = process.cpuUsage();
+  const workerCpu = await cpuMs(worker);
   const farmCpu = await farm.call<{ cpuMs: number }>('cpu');
   delay.enable();
   const started = performance.now();
@@ -79,6 +100,7 @@ async function measure(farm: Child, probe: Child, work: () => Promise<void>): Pr
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
   const used = process.cpuUsage(cpu);
+  const workerUsedUs = ((await cpuMs(worker)) - workerCpu) * 1000;
   const farmUsedMs = (await farm.call<{ cpuMs: number }>('cpu')).cpuMs - farmCpu.cpuMs;
   const acks = await readAcks(probe);
 
@@ -91,7 +113,8 @@ async function measure(farm: Child, probe: Child, work: () => Promise<void>): Pr
   return {
     seconds,
     sendsPerSecond: PUSHES / seconds,
-    cpuUsPerPush: (used.user + used.system) / PUSHES,
+    cpuUsPerPush: (used.user + used.system + workerUsedUs) / PUSHES,
+    workerCpuUsPerPush: workerUsedUs / PUSHES,
     farmBusy: farmUsedMs / 1000 / seconds,
     loopDelayP99Ms: delay.percentile(99) / 1e6,
     requests: seen.requests,
@@ -100,6 +123,10 @@ async function measure(farm: Child, probe: Child, work: () => Promise<void>): Pr
     ackP99Ms: acks.p99,
     acks: acks.count,
   };
+}
+
+async function cpuMs(child: Child | undefined): Promise<number> {
+  return child ? (await child.call<{ cpuMs: number }>('cpu')).cpuMs : 0;
 }
 
 async function readAcks(probe: Child): Promise<AckFigures> {
@@ -119,6 +146,7 @@ async function quiet(probe: Child): Promise<Figures> {
     seconds: QUIET_MS / 1000,
     sendsPerSecond: 0,
     cpuUsPerPush: 0,
+    workerCpuUsPerPush: 0,
     farmBusy: 0,
     loopDelayP99Ms: 0,
     requests: 0,
@@ -227,16 +255,54 @@ async function tocsinAlert(t: PushTestApp, userIds: string[]): Promise<void> {
   }
 }
 
+/** `process` when asked, or by default when Redis answers; `in-process` otherwise. */
+async function workerMode(): Promise<'process' | 'in-process'> {
+  if (WORKER_MODE === 'in-process' || WORKER_MODE === 'process') return WORKER_MODE;
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined); // No Redis is an answer here, not a failure.
+  const answers = await redis.connect().then(
+    () => redis.ping().then(() => true),
+    () => false,
+  );
+  redis.disconnect();
+
+  return answers ? 'process' : 'in-process';
+}
+
+/**
+ * The API (this process) and, in `process` mode, the worker child on a Redis database of the
+ * benchmark's own: API processes on the default one (tests, other checkouts) would take jobs.
+ */
+async function startTocsin(mode: 'process' | 'in-process', hosts: string) {
+  const separate: Record<string, string> =
+    mode === 'process'
+      ? { REDIS_URL: `${REDIS_URL.replace(/\/\d*$/, '')}/${randomInt(1, 16)}`, PUSH_WORKER: 'off' }
+      : {};
+  const t = await startPushTestApp({
+    PUSH_ALLOWED_HOSTS: hosts,
+    PUSH_CONCURRENCY: String(CONCURRENCY),
+    LOG_LEVEL: 'warn',
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    ...separate,
+  });
+  if (mode === 'in-process') return { t, worker: undefined };
+
+  const worker = Child.start(path.join(__dirname, 'push-worker.js'), { core: WORKER_CORE });
+  await worker.call('start', { ...t.env, PUSH_WORKER: 'in-process' });
+
+  return { t, worker };
+}
+
 async function run(): Promise<void> {
   pinSelf(0);
   const farm = Child.start(path.join(__dirname, 'push-farm.js'), { core: 1 });
   const origins = await farm.call<Array<{ origin: string; host: string }>>('start');
-  const t = await startPushTestApp({
-    PUSH_ALLOWED_HOSTS: origins.map((o) => o.host).join(','),
-    PUSH_CONCURRENCY: String(CONCURRENCY),
-    LOG_LEVEL: 'warn',
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-  });
+  const mode = await workerMode();
+  const { t, worker } = await startTocsin(mode, origins.map((o) => o.host).join(','));
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as { port: number };
   const probe = Child.start(path.join(__dirname, 'ack-probe.js'), { core: 1 });
@@ -281,16 +347,21 @@ async function run(): Promise<void> {
           run: async () => {
             const userIds = await seedTocsin(t, await devices());
 
-            return measure(farm, probe, () => tocsinAlert(t, userIds));
+            return measure(farm, probe, () => tocsinAlert(t, userIds), worker);
           },
         },
       ].filter((side) => side.name === 'quiet' || SIDES.includes(side.name)),
       { rounds: ROUNDS, budgetMs: 600_000 },
     );
-    console.log(`RESULT ${JSON.stringify({ pushes: PUSHES, concurrency: CONCURRENCY, results })}`);
+    const worked = { mode, core: worker ? WORKER_CORE : 0 };
+    console.log(
+      `RESULT ${JSON.stringify({ pushes: PUSHES, concurrency: CONCURRENCY, worker: worked, results })}`,
+    );
   } finally {
     await probe.call('stop').catch(() => undefined);
     await probe.stop();
+    await worker?.call('close').catch(() => undefined);
+    await worker?.stop();
     await t.close();
     await farm.call('close').catch(() => undefined);
     await farm.stop();

@@ -8,6 +8,7 @@ interface Side {
   seconds: number;
   sendsPerSecond: number;
   cpuUsPerPush: number;
+  workerCpuUsPerPush: number;
   farmBusy: number;
   loopDelayP99Ms: number;
   ackP50Ms: number;
@@ -34,28 +35,35 @@ async function run(options: BenchOptions): Promise<void> {
   }
   const result = JSON.parse(line.slice('RESULT '.length)) as {
     concurrency: number;
+    worker: { mode: 'process' | 'in-process'; core: number };
     results: Record<'quiet' | 'floor' | 'bare' | 'tocsin', Side[]>;
   };
   const { quiet, floor, bare, tocsin } = result.results;
   const rate = (side: Side[]) => median(side.map((s) => s.sendsPerSecond)).toFixed(0);
-  const cpu = (side: Side[]) =>
-    `${median(side.map((s) => s.cpuUsPerPush)).toFixed(0)} µs CPU/push, services ` +
+  const cpu = (side: Side[], split = '') =>
+    `${median(side.map((s) => s.cpuUsPerPush)).toFixed(0)} µs CPU/push,${split} services ` +
     `${(median(side.map((s) => s.farmBusy)) * 100).toFixed(0)}% busy`;
+  const inWorker = median(tocsin.map((s) => s.workerCpuUsPerPush));
+  const split = inWorker > 0 ? ` of which ${inWorker.toFixed(0)} µs in the worker,` : '';
   const handedOver = median(tocsin.map((s) => s.seconds)).toFixed(2);
   const sends = (side: Side[]) => side.map((s) => s.sendsPerSecond);
   const ack = (side: Side[]) =>
     `${median(side.map((s) => s.ackP50Ms)).toFixed(1)}/` +
     `${median(side.map((s) => s.ackP99Ms)).toFixed(1)} ms`;
   const ackP99 = (side: Side[]) => side.map((s) => s.ackP99Ms);
+  const worker =
+    result.worker.mode === 'process'
+      ? `tocsin's push worker in its own process on core ${result.worker.core} (Redis)`
+      : `tocsin's push worker in the API process`;
 
   report(
     'push',
     `${pushes} pushes over 4 origins (2 h2, 2 h1; 2% 410, 2% 429), concurrency ` +
-      `${result.concurrency}: tocsin ${rate(tocsin)}/s (handed over in ${handedOver} s, ` +
-      `${cpu(tocsin)}), bare web-push ${rate(bare)}/s (${cpu(bare)}), floor ` +
+      `${result.concurrency}, ${worker}: tocsin ${rate(tocsin)}/s (handed over in ${handedOver} s, ` +
+      `${cpu(tocsin, split)}), bare web-push ${rate(bare)}/s (${cpu(bare)}), floor ` +
       `${rate(floor)}/s (${cpu(floor)}); tocsin/floor ` +
-      `${round2(medianRatio(sends(tocsin), sends(floor)))}; socket ack p50/p99 on the same ` +
-      `process: quiet ${ack(quiet)}, during the tocsin storm ${ack(tocsin)} (p99 ` +
+      `${round2(medianRatio(sends(tocsin), sends(floor)))}; socket ack p50/p99 on the ` +
+      `API process: quiet ${ack(quiet)}, during the tocsin storm ${ack(tocsin)} (p99 ` +
       `${round2(medianRatio(ackP99(tocsin), ackP99(quiet)))}× quiet), during bare ` +
       `${ack(bare)} (throughput tocsin/bare)`,
     round2(medianRatio(sends(tocsin), sends(bare))),

@@ -17,6 +17,8 @@ export interface PushTestApp {
   push: PushService;
   db: DataSource;
   dns: FakeDns;
+  /** The environment the app was configured from (its database's included). */
+  env: Record<string, string>;
   /** Inserts a user (in an agency of its own) and returns its id: devices belong to users. */
   newUser(): Promise<string>;
   close(): Promise<void>;
@@ -29,13 +31,14 @@ export interface PushTestApp {
  */
 export async function startPushTestApp(env: Record<string, string>): Promise<PushTestApp> {
   const database: TestDatabase = await createTestDatabase();
-  const config = loadConfig({
+  const appEnv = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOG_FORMAT: 'json',
     ...database.env,
     ...env,
-  });
+  };
+  const config = loadConfig(appEnv);
   const logger = createRootLogger(config.log);
   const endpoint: DatabaseEndpoint = await openDatabaseEndpoint(config.database, logger);
   const dns: FakeDns = new Map();
@@ -62,6 +65,7 @@ export async function startPushTestApp(env: Record<string, string>): Promise<Pus
     db: app.get(DataSource),
     newUser: () => insertUser(app.get(DataSource)),
     dns,
+    env: appEnv,
     close: async () => {
       await app.close();
       await endpoint.close();
