@@ -9,6 +9,11 @@ import { ALL_MIGRATIONS } from './schema';
 /**
  * What the worker process runs: the push worker on the shared database and the Redis queue,
  * without HTTP, sockets or the other libraries. The API owns the schema; this waits for it.
+ *
+ * TODO: the other jobs (escalation timers, feed polling, chat retention, abandoned Live Help
+ * chats) still run in the API processes: they are light (one job per alert, feed or interval,
+ * not a storm of thousands) and escalation and feeds end in socket events and outbox rows
+ * that the API's relay sends. Moving them would need a Socket.IO Redis emitter here.
  */
 @Module({})
 export class WorkerModule {
