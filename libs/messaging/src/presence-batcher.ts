@@ -6,16 +6,14 @@ import { DataSource } from 'typeorm';
 import { ConversationStore } from './conversation-store';
 import { OnlineUsers } from './online-users';
 
-/** How long connects and disconnects are collected before their one query. */
-const PRESENCE_BATCH_MS = 5;
-
 type PresenceChange =
   | { kind: 'connected'; socket: Socket; userId: string; done: () => void }
   | { kind: 'disconnected'; userId: string };
 
 /**
  * Joins connecting sockets to their conversation rooms and tells the other members who came
- * online or went offline, for all the sockets of a few milliseconds with one query. One query
+ * online or went offline, with one query for all the sockets that arrived while the previous
+ * query ran (a quiet server answers at once; a storm forms large batches by itself). One query
  * per connect and disconnect took the whole pool from the alerts during a 10k reconnect.
  * Changes are applied in the order they happened, batches one after the other, and whether a
  * user is online is read when a batch is applied: the last word other members get is the
@@ -25,7 +23,7 @@ type PresenceChange =
 export class PresenceBatcher implements OnModuleDestroy {
   private readonly logger = new Logger(PresenceBatcher.name);
   private pending: PresenceChange[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
   private flushing: Promise<void> | undefined;
 
   constructor(
@@ -58,13 +56,13 @@ export class PresenceBatcher implements OnModuleDestroy {
 
   /** A batch waits for the one in flight, so presence holds at most one pooled connection. */
   private schedule(): void {
-    if (this.timer || this.flushing) return;
-    this.timer = setTimeout(() => void this.flush(), PRESENCE_BATCH_MS);
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearImmediate(this.scheduled);
+    this.scheduled = undefined;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
