@@ -130,6 +130,36 @@ describe('alert delivery, responses, update and cancel', () => {
     expect(byUser[inside.id].deliveredAt).not.toBeNull();
   });
 
+  it('writes every socket of each recipient once, and records who acknowledged', async () => {
+    const [phone, laptop, silent, far] = await Promise.all([
+      connect(a.users.responder),
+      TestSocket.connect(api.url, a.users.responder.accessToken, { autoAck: false }),
+      TestSocket.connect(api.url, inside.accessToken, { autoAck: false }),
+      connect(outside),
+    ]);
+    sockets.push(laptop, silent);
+
+    const sent = await request(`${api.url}/api/alerts`, {
+      method: 'POST',
+      token: a.users.dispatcher.accessToken,
+      body: alertBody({ groupIds: [groupId], headline: 'Every device' }),
+    });
+    expect(sent.status).toBe(201);
+
+    for (const socket of [phone, laptop, silent]) await socket.waitFor('alert.created');
+    await pause(300);
+    for (const socket of [phone, laptop, silent]) {
+      expect(socket.events('alert.created').filter((e) => e.id === sent.body.id)).toHaveLength(1);
+    }
+    expect(far.events('alert.created')).toEqual([]);
+    const recipients = await request(`${api.url}/api/alerts/${sent.body.id}/recipients`, {
+      token: a.users.dispatcher.accessToken,
+    });
+    const byUser = Object.fromEntries(recipients.body.recipients.map((r: any) => [r.userId, r]));
+    expect(byUser[a.users.responder.id].deliveredAt).not.toBeNull();
+    expect(byUser[inside.id].deliveredAt).toBeNull();
+  });
+
   it('shows responses to the dispatcher live, by socket and by HTTP', async () => {
     const [near, member, dispatcher] = await Promise.all([
       connect(inside),

@@ -107,6 +107,10 @@ describe('chat', () => {
     const [alice, bob] = w.members;
     const a = await connect(alice.accessToken);
     const b = await connect(bob.accessToken);
+    // Bob coming online reaches Alice through the conversation's room: she is in it.
+    for (let i = 0; i < 100 && !a.events('presence').some((p) => p.userId === bob.id); i++) {
+      await pause(20);
+    }
     expect(await b.emit('typing', { conversationId: w.conversationId, typing: true })).toEqual({
       ok: true,
       data: { sent: true },

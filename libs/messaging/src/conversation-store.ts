@@ -115,14 +115,25 @@ export class ConversationStore {
     return rows.map(toMember);
   }
 
-  /** Ids of the conversations a user is a current member of. */
-  async conversationIdsOf(manager: EntityManager, userId: string): Promise<string[]> {
+  /** Ids of the conversations each of these users is a current member of, by user. */
+  async conversationIdsOfUsers(
+    manager: EntityManager,
+    userIds: string[],
+  ): Promise<Map<string, string[]>> {
     const rows = (await manager.query(
-      'SELECT conversation_id FROM conversation_members WHERE user_id = $1 AND left_seq IS NULL',
-      [userId],
-    )) as { conversation_id: string }[];
+      `SELECT user_id, conversation_id FROM conversation_members
+        WHERE user_id = ANY($1::uuid[]) AND left_seq IS NULL`,
+      [userIds],
+    )) as { user_id: string; conversation_id: string }[];
 
-    return rows.map((row) => row.conversation_id);
+    const byUser = new Map<string, string[]>();
+    for (const row of rows) {
+      const ids = byUser.get(row.user_id);
+      if (ids) ids.push(row.conversation_id);
+      else byUser.set(row.user_id, [row.conversation_id]);
+    }
+
+    return byUser;
   }
 
   /** Does the agency take part: it created the conversation or one of its users was a member. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageView } from '@tocsin/contracts';
 import type { Principal } from '@tocsin/http';
@@ -15,6 +15,7 @@ import { MembershipCache, type ConversationAudience } from './membership-cache';
 import { MessageObservers } from './message-observers';
 import { MessageStore } from './message-store';
 import { OnlineUsers } from './online-users';
+import { PresenceBatcher } from './presence-batcher';
 
 /**
  * Carries committed message events to the members who may see them, one user room at a
@@ -23,8 +24,6 @@ import { OnlineUsers } from './online-users';
  */
 @Injectable()
 export class MessageDeliveryService implements OnModuleInit {
-  private readonly logger = new Logger(MessageDeliveryService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
@@ -38,6 +37,7 @@ export class MessageDeliveryService implements OnModuleInit {
     private readonly audiences: MembershipCache,
     private readonly committed: CommittedMessages,
     private readonly online: OnlineUsers,
+    private readonly presenceChanges: PresenceBatcher,
   ) {}
 
   onModuleInit(): void {
@@ -114,33 +114,14 @@ export class MessageDeliveryService implements OnModuleInit {
     });
   }
 
-  private async connected(socket: Socket, principal: SocketPrincipal): Promise<void> {
-    const ids = await this.store.conversationIdsOf(this.dataSource.manager, principal.userId);
-    if (ids.length > 0) await socket.join(ids.map(rooms.conversation));
-    this.announcePresence(ids, principal.userId, true);
+  /**
+   * The disconnect is listened to before the rooms are joined: a socket that closes while its
+   * batch waits is still announced offline.
+   */
+  private connected(socket: Socket, principal: SocketPrincipal): Promise<void> {
+    const { userId } = principal;
+    socket.once('disconnect', () => this.presenceChanges.disconnected(userId));
 
-    socket.on('disconnect', () => {
-      void this.disconnected(principal.userId).catch((error: unknown) =>
-        this.logger.warn({ err: error, userId: principal.userId }, 'presence update failed'),
-      );
-    });
-  }
-
-  private async disconnected(userId: string): Promise<void> {
-    const online = await this.online.onlineUserIds([userId]);
-    if (online.has(userId)) return;
-    const ids = await this.store.conversationIdsOf(this.dataSource.manager, userId);
-    this.announcePresence(ids, userId, false);
-  }
-
-  private announcePresence(conversationIds: string[], userId: string, online: boolean): void {
-    for (const conversationId of conversationIds) {
-      this.realtime.emitToRoom(
-        rooms.conversation(conversationId),
-        'presence',
-        { userId, online },
-        { except: [rooms.user(userId)] },
-      );
-    }
+    return this.presenceChanges.connected(socket, userId);
   }
 }

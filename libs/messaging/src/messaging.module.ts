@@ -21,6 +21,7 @@ import { MessageStore } from './message-store';
 import { MessagesService } from './messages.service';
 import { MessagingGateway } from './messaging.gateway';
 import { OnlineUsers } from './online-users';
+import { PresenceBatcher } from './presence-batcher';
 import { MessagingPolicyService } from './policy.service';
 import { RetentionService } from './retention.service';
 
@@ -47,6 +48,7 @@ import { RetentionService } from './retention.service';
     MessageObservers,
     ManagedConversationsService,
     OnlineUsers,
+    PresenceBatcher,
   ],
   exports: [
     ConversationsService,
