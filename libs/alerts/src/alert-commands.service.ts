@@ -147,10 +147,14 @@ export class AlertCommandsService {
       });
       if (areas) await this.alerts.replaceAreas(manager, id, areas);
       const groupIds = dto.groupIds ?? current.groupIds;
+      // Only who is missing matters here, not in which order they come.
       const targets = await resolveTargets(
         manager,
         { alertId: id },
-        this.targetQuery(principal, groupIds),
+        {
+          ...this.targetQuery(principal, groupIds),
+          byName: false,
+        },
       );
       await this.recipients.addMissing(manager, id, targets, current.seq + 1);
 

@@ -15,6 +15,11 @@ export interface TargetQuery {
   groupIds: string[];
   /** Responder positions older than this are ignored. */
   locationMaxAgeSeconds: number;
+  /**
+   * Rows by display name, then user id (the default): the preview lists them so, and a new
+   * alert's fan-out writes its sockets in that order. False where nobody reads the order.
+   */
+  byName?: boolean;
 }
 
 interface TargetSqlRow {
@@ -112,16 +117,31 @@ export function targetsQuery(source: AreaSource, query: TargetQuery): TargetsSta
             AND EXISTS (SELECT 1 FROM area a WHERE ST_Intersects(a.geom, g.jurisdiction))),
        targets AS (
          SELECT * FROM by_group UNION ALL SELECT * FROM by_location
-         UNION ALL SELECT * FROM by_jurisdiction)
-       SELECT t.user_id, u.display_name,
-              array_agg(DISTINCT t.reason ORDER BY t.reason) AS reasons,
-              coalesce(array_agg(DISTINCT t.group_id) FILTER (WHERE t.group_id IS NOT NULL), '{}')
+         UNION ALL SELECT * FROM by_jurisdiction),
+       -- Each user's reasons merged before the users join, with plain aggregates: a DISTINCT
+       -- or ORDER BY inside an aggregate sorts every group apart (two sorts a user, thousands
+       -- of users). Whether a position counts (the sender's agency only) is known after it.
+       merged AS (
+         SELECT t.user_id,
+                bool_or(t.reason = 'group') AS by_group,
+                bool_or(t.reason = 'jurisdiction') AS by_jurisdiction,
+                bool_or(t.reason = 'location') AS by_location,
+                array_agg(t.group_id) FILTER (WHERE t.group_id IS NOT NULL) AS group_ids
+           FROM targets t
+          GROUP BY t.user_id)
+       SELECT m.user_id, u.display_name,
+              -- In name order, as the reasons were always listed.
+              array_remove(ARRAY[CASE WHEN m.by_group THEN 'group' END,
+                                 CASE WHEN m.by_jurisdiction THEN 'jurisdiction' END,
+                                 CASE WHEN m.by_location AND u.agency_id = $2::uuid
+                                      THEN 'location' END], NULL) AS reasons,
+              -- A group found both ways is listed once; most users have no group at all.
+              CASE WHEN m.group_ids IS NULL THEN '{}'::uuid[]
+                   ELSE ARRAY(SELECT DISTINCT g FROM unnest(m.group_ids) g ORDER BY g) END
                 AS group_ids
-         FROM targets t JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL
-        -- One users lookup serves both: a position only counts for the sender's own agency.
-        WHERE t.reason <> 'location' OR u.agency_id = $2::uuid
-        GROUP BY t.user_id, u.display_name
-        ORDER BY u.display_name, t.user_id`,
+         FROM merged m JOIN users u ON u.id = m.user_id AND u.disabled_at IS NULL
+        WHERE m.by_group OR m.by_jurisdiction OR u.agency_id = $2::uuid
+        ${query.byName === false ? '' : 'ORDER BY u.display_name, m.user_id'}`,
     params: [areasParam, query.agencyId, query.groupIds, query.locationMaxAgeSeconds],
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
 
 /** The pool option (in TypeORM's `extra`) that turns named statements off. */
@@ -13,20 +13,22 @@ const names = new Map<string, string>();
  * it once per connection and, after five runs, may keep one generic plan instead of planning
  * every call (planning costs more than running the map viewport query). Write the SQL so that
  * a generic plan stays good (no CASE around an indexed predicate). Inside a transaction it
- * runs as before, on the transaction's connection.
+ * runs on the transaction's connection, named as well: the pooled connections are the same
+ * ones, and an alert's update resolves its targets inside one. Errors are pg's.
  */
 export async function preparedQuery<Row>(
   manager: EntityManager,
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
-  if (manager.queryRunner) return manager.query(text, values);
-
   const pool = poolOf(manager);
   const query = namesStatements(pool)
     ? { name: statementName(text), text, values }
     : { text, values };
-  const { rows } = await pool.query(query);
+  const client: Pick<Pool, 'query'> = manager.queryRunner
+    ? ((await manager.queryRunner.connect()) as PoolClient)
+    : pool;
+  const { rows } = await client.query(query);
 
   return rows as Row[];
 }

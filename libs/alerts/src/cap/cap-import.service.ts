@@ -342,6 +342,7 @@ export class CapImportService {
         agencyId: actor.agencyId,
         groupIds: [],
         locationMaxAgeSeconds: this.config.alerts.locationMaxAgeMinutes * 60,
+        byName: false,
       },
     );
     const added = await this.recipients.addMissing(manager, alertId, targets, seq);
