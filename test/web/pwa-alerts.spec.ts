@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgency,
@@ -308,11 +308,44 @@ describe('PWA: alerts end to end', () => {
     await dispatcher.getByRole('button', { name: 'Cancel alert' }).click();
     await dispatcher.getByLabel('Reason (optional)').fill('Leak sealed by the gas company');
     await dispatcher.getByRole('button', { name: 'Yes, cancel this alert' }).click();
-    await responder.locator('.alert-item.state-cancelled').waitFor({ timeout: 15_000 });
+    await responder
+      .locator('.alert-item.state-cancelled', { hasText: 'Gas leak' })
+      .waitFor({ timeout: 15_000 });
     await expect.poll(() => responder.locator('path.alert-area').count()).toBe(0);
     await screenshot(responder, 'responder-inbox-cancelled');
     await responder.goto(`${api.url}/alerts/${alertId}`);
     await responder.getByText('Leak sealed by the gas company').waitFor();
+  }, 60_000);
+
+  it('after a reload, the socket connects at its first handshake, with a token', async () => {
+    // As below: the last page may still be trading its refresh token; let it finish.
+    await responder.waitForLoadState('networkidle');
+    await responder.goto(api.url);
+    await responder.locator('.alert-item').first().waitFor();
+    await responder.waitForLoadState('networkidle');
+    const handshakes: string[] = [];
+    const refusals: string[] = [];
+    const watch = (socket: WebSocket) => {
+      if (!socket.url().includes('/socket.io/')) return;
+      // Socket.IO's CONNECT packet is "40" + auth; a refused one is answered "44" + error.
+      socket.on('framesent', ({ payload }) => {
+        if (String(payload).startsWith('40')) handshakes.push(String(payload).slice(2));
+      });
+      socket.on('framereceived', ({ payload }) => {
+        if (String(payload).startsWith('44')) refusals.push(String(payload));
+      });
+    };
+    responder.on('websocket', watch);
+
+    await responder.reload();
+    await responder.locator('.alert-item').first().waitFor();
+    await expect.poll(() => handshakes.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await responder.waitForLoadState('networkidle');
+
+    expect(refusals).toEqual([]);
+    expect(handshakes).toHaveLength(1);
+    expect((JSON.parse(handshakes[0]) as { token: string }).token).toMatch(/^ey/);
+    responder.off('websocket', watch);
   }, 60_000);
 
   it('logout clears the data kept on the device', async () => {

@@ -30,6 +30,20 @@ export const RECONNECTION = {
 };
 
 /**
+ * The access token to connect with. After a reload the page has none until its first refresh,
+ * and after a sleep it may hold an expired one: refreshing first spares the server a refused
+ * handshake and the user a reconnect delay. An empty token (the session is over, or the server
+ * is unreachable) is refused, and `connect_error` below takes it from there.
+ */
+async function tokenForHandshake(api: ApiClient): Promise<string> {
+  if (api.token && api.tokenExpiresAt > Date.now()) return api.token;
+
+  const refreshed = await api.refresh().catch(() => null);
+
+  return refreshed ?? '';
+}
+
+/**
  * The Socket.IO connection: the access token goes in `auth.token` and the alerts handled so
  * far in `auth.received` (both read at every connect, so a reconnect carries the refreshed
  * token and is not sent again what it has), every alert event is acknowledged once handled,
@@ -40,7 +54,9 @@ export function connectRealtime(api: ApiClient, handlers: RealtimeHandlers): () 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     path: '/socket.io',
     transports: ['websocket'],
-    auth: (send) => send({ token: api.token ?? '', received: received.toAuth() }),
+    auth: (send) => {
+      void tokenForHandshake(api).then((token) => send({ token, received: received.toAuth() }));
+    },
     ...RECONNECTION,
   });
 
