@@ -116,10 +116,17 @@ export class MessageDeliveryService implements OnModuleInit {
 
   /**
    * The disconnect is listened to before the rooms are joined: a socket that closes while its
-   * batch waits is still announced offline.
+   * batch waits is still announced offline. One that closed before this hook ran (an earlier
+   * hook awaited) has no disconnect to come: its user may have been announced online by an
+   * earlier socket, so the batch checks whether anyone is left.
    */
   private connected(socket: Socket, principal: SocketPrincipal): Promise<void> {
     const { userId } = principal;
+    if (socket.disconnected) {
+      this.presenceChanges.disconnected(userId);
+
+      return Promise.resolve();
+    }
     socket.once('disconnect', () => this.presenceChanges.disconnected(userId));
 
     return this.presenceChanges.connected(socket, userId);
