@@ -81,18 +81,19 @@ interface Collected {
 
 /**
  * Times one side and checks, from the push services' records, that it did all the work. The
- * CPU per push is this process's plus the worker's, when Tocsin sends from a child.
+ * CPU per push is this process's plus the sending child's (Tocsin's worker, or the
+ * baselines' process), when the side sends from one.
  */
 async function measure(
   farm: Child,
   probe: Child,
   work: () => Promise<void>,
-  worker?: Child,
+  sender?: Child,
 ): Promise<Figures> {
   await probe.call('window');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const cpu = process.cpuUsage();
-  const workerCpu = await cpuMs(worker);
+  const workerCpu = await cpuMs(sender);
   const farmCpu = await farm.call<{ cpuMs: number }>('cpu');
   delay.enable();
   const started = performance.now();
@@ -100,7 +101,7 @@ async function measure(
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
   const used = process.cpuUsage(cpu);
-  const workerUsedUs = ((await cpuMs(worker)) - workerCpu) * 1000;
+  const workerUsedUs = ((await cpuMs(sender)) - workerCpu) * 1000;
   const farmUsedMs = (await farm.call<{ cpuMs: number }>('cpu')).cpuMs - farmCpu.cpuMs;
   const acks = await readAcks(probe);
 
@@ -312,7 +313,17 @@ async function run(): Promise<void> {
     payload: PAYLOAD,
     vapid: { subject: 'mailto:bench@tocsin.invalid', ...webpush.generateVAPIDKeys() },
   };
-  const http2Origins = new Set(origins.slice(0, 2).map((o) => o.origin));
+  const http2Origins = origins.slice(0, 2).map((o) => o.origin);
+  // Beside a separate worker, the baselines run on its core too (see push-senders.ts).
+  const senders = worker
+    ? Child.start(path.join(__dirname, 'push-senders.js'), { core: WORKER_CORE })
+    : undefined;
+  const send = async (side: 'bare' | 'floor', subscriptions: BenchSubscription[]) => {
+    if (senders) return senders.call<void>(side, { subscriptions, options, http2Origins });
+    if (side === 'bare') return bareWebPush(subscriptions, options);
+
+    return rawFloor(subscriptions, { ...options, http2Origins: new Set(http2Origins) });
+  };
   const devices = () =>
     farm.call<BenchSubscription[]>('subscribe', {
       count: PUSHES,
@@ -329,9 +340,7 @@ async function run(): Promise<void> {
           run: async () => {
             const subscriptions = await devices();
 
-            return measure(farm, probe, () =>
-              rawFloor(subscriptions, { ...options, http2Origins }),
-            );
+            return measure(farm, probe, () => send('floor', subscriptions), senders);
           },
         },
         {
@@ -339,7 +348,7 @@ async function run(): Promise<void> {
           run: async () => {
             const subscriptions = await devices();
 
-            return measure(farm, probe, () => bareWebPush(subscriptions, options));
+            return measure(farm, probe, () => send('bare', subscriptions), senders);
           },
         },
         {
@@ -360,6 +369,7 @@ async function run(): Promise<void> {
   } finally {
     await probe.call('stop').catch(() => undefined);
     await probe.stop();
+    await senders?.stop();
     await worker?.call('close').catch(() => undefined);
     await worker?.stop();
     await t.close();

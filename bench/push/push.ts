@@ -53,7 +53,8 @@ async function run(options: BenchOptions): Promise<void> {
   const ackP99 = (side: Side[]) => side.map((s) => s.ackP99Ms);
   const worker =
     result.worker.mode === 'process'
-      ? `tocsin's push worker in its own process on core ${result.worker.core} (Redis)`
+      ? `tocsin's push worker (Redis) and the baselines in processes of their own on core ` +
+        `${result.worker.core}`
       : `tocsin's push worker in the API process`;
 
   report(
