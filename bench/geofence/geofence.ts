@@ -104,8 +104,22 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
+/**
+ * `GEOFENCE_SIZES=10000,100000` measures only these numbers of positions, in rising order
+ * (the full profile's rounds), for a time budget that cannot seed a million.
+ */
+function sizesFromEnv(): number[] | undefined {
+  const sizes = (process.env.GEOFENCE_SIZES ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n >= 1000 && n <= 1_000_000)
+    .sort((a, b) => a - b);
+
+  return sizes.length > 0 ? sizes : undefined;
+}
+
 async function run(options: BenchOptions): Promise<void> {
-  const sizes = options.quick ? [10_000] : [10_000, 100_000, 1_000_000];
+  const sizes = sizesFromEnv() ?? (options.quick ? [10_000] : [10_000, 100_000, 1_000_000]);
   const rounds = options.quick ? 1 : 5;
   const reps = 3;
   const app = await startTestApp(identityEnv({ LOG_LEVEL: 'silent' }));
