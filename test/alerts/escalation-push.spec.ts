@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBody } from '../support/alert-factory';
 import {
   createAgency,
+  createGroupWith,
   createUser,
   identityEnv,
   loginOperator,
   type TestAgency,
   type TestUser,
 } from '../support/identity-factory';
-import { LocalPushService, type TestSubscription } from '../support/push-service';
+import { LocalPushService, registerDevice, type TestSubscription } from '../support/push-service';
 import { pause, TestSocket } from '../support/socket-client';
 import { request, startTestApp, type TestApp } from '../support/test-app';
 
@@ -29,30 +30,9 @@ describe('alert push and escalation', () => {
     backup = await createUser(api.url, operator.accessToken, agency.id, 'responder');
 
     const admin = agency.users.admin.accessToken;
-    const makeGroup = async (name: string, userId: string) => {
-      const group = await request(`${api.url}/api/groups`, {
-        method: 'POST',
-        token: admin,
-        body: { name },
-      });
-      await request(`${api.url}/api/groups/${group.body.id}/members`, {
-        method: 'POST',
-        token: admin,
-        body: { userId },
-      });
-
-      return group.body.id as string;
-    };
-    groupId = await makeGroup('Engine 7', agency.users.responder.id);
-    backupGroupId = await makeGroup('Reserve', backup.id);
-
-    phone = push.subscribe();
-    const subscribed = await request(`${api.url}/api/push/subscriptions`, {
-      method: 'POST',
-      token: agency.users.responder.accessToken,
-      body: { endpoint: phone.endpoint, keys: phone.keys },
-    });
-    expect(subscribed.status).toBe(201);
+    groupId = await createGroupWith(api.url, admin, 'Engine 7', [agency.users.responder.id]);
+    backupGroupId = await createGroupWith(api.url, admin, 'Reserve', [backup.id]);
+    phone = await registerDevice(api.url, agency.users.responder.accessToken, push);
   });
 
   afterAll(async () => {

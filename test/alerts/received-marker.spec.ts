@@ -2,7 +2,7 @@ import { RecipientsRepository } from '@tocsin/alerts';
 import { MAX_RECEIVED_ALERTS } from '@tocsin/contracts';
 import { OutboxService } from '@tocsin/outbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { alertBody } from '../support/alert-factory';
+import { sendAlertToGroup } from '../support/alert-factory';
 import {
   createAgency,
   createUser,
@@ -51,16 +51,8 @@ describe('catch-up with the alerts a client already has', () => {
     return { user, groupId: group.body.id as string };
   };
 
-  const send = async (groupId: string, headline: string) => {
-    const sent = await request(`${api.url}/api/alerts`, {
-      method: 'POST',
-      token: agency.users.dispatcher.accessToken,
-      body: alertBody({ groupIds: [groupId], headline }),
-    });
-    expect(sent.status).toBe(201);
-
-    return sent.body.id as string;
-  };
+  const send = (groupId: string, headline: string) =>
+    sendAlertToGroup(api.url, agency.users.dispatcher.accessToken, groupId, headline);
 
   const deliveredAt = async (alertId: string, userId: string) => {
     const list = await request(`${api.url}/api/alerts/${alertId}/recipients`, {

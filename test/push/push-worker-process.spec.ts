@@ -3,15 +3,16 @@ import { JOB_QUEUE_PREFIX } from '@tocsin/jobs';
 import { PUSH_SEND_JOB } from '@tocsin/push';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertBody } from '../support/alert-factory';
+import { sendAlertToGroup } from '../support/alert-factory';
 import { ApiProcess, removeBuild, runServerToExit, WorkerProcess } from '../support/api-process';
 import {
   createAgency,
+  createGroupWith,
   identityEnv,
   loginOperator,
   type TestAgency,
 } from '../support/identity-factory';
-import { LocalPushService, type TestSubscription } from '../support/push-service';
+import { LocalPushService, registerDevice, type TestSubscription } from '../support/push-service';
 import { request } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -50,25 +51,10 @@ describe.skipIf(!process.env.DATABASE_URL)('the push worker in a process of its 
 
     const operator = await loginOperator(api.url);
     agency = await createAgency(api.url, operator.accessToken);
-    const admin = agency.users.admin.accessToken;
-    const group = await request(`${api.url}/api/groups`, {
-      method: 'POST',
-      token: admin,
-      body: { name: 'Engine 9' },
-    });
-    groupId = group.body.id;
-    await request(`${api.url}/api/groups/${groupId}/members`, {
-      method: 'POST',
-      token: admin,
-      body: { userId: agency.users.responder.id },
-    });
-    phone = service.subscribe();
-    const subscribed = await request(`${api.url}/api/push/subscriptions`, {
-      method: 'POST',
-      token: agency.users.responder.accessToken,
-      body: { endpoint: phone.endpoint, keys: phone.keys },
-    });
-    expect(subscribed.status).toBe(201);
+    groupId = await createGroupWith(api.url, agency.users.admin.accessToken, 'Engine 9', [
+      agency.users.responder.id,
+    ]);
+    phone = await registerDevice(api.url, agency.users.responder.accessToken, service);
   });
 
   afterAll(async () => {
@@ -81,16 +67,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the push worker in a process of its 
     removeBuild();
   });
 
-  const postAlert = async (headline: string): Promise<string> => {
-    const sent = await request(`${api.url}/api/alerts`, {
-      method: 'POST',
-      token: agency.users.dispatcher.accessToken,
-      body: alertBody({ groupIds: [groupId], headline }),
-    });
-    expect(sent.status).toBe(201);
-
-    return sent.body.id as string;
-  };
+  const postAlert = (headline: string) =>
+    sendAlertToGroup(api.url, agency.users.dispatcher.accessToken, groupId, headline);
 
   const pushFigures = async (alertId: string) => {
     const listed = await request(`${api.url}/api/alerts/${alertId}/recipients`, {

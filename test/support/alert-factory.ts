@@ -1,3 +1,5 @@
+import { request } from './test-app';
+
 /** Builders for alert requests: sensible defaults, overridden per test. */
 
 export const LYON_SQUARE = {
@@ -29,4 +31,21 @@ export function alertBody(overrides: Record<string, unknown> = {}): Record<strin
     areas: [{ areaDesc: 'Ring road, exit 4', geometry: LYON_SQUARE }],
     ...overrides,
   };
+}
+
+/** Sends an alert to one group as this dispatcher; its id (the test fails unless 201). */
+export async function sendAlertToGroup(
+  url: string,
+  token: string,
+  groupId: string,
+  headline: string,
+): Promise<string> {
+  const sent = await request(`${url}/api/alerts`, {
+    method: 'POST',
+    token,
+    body: alertBody({ groupIds: [groupId], headline }),
+  });
+  if (sent.status !== 201) throw new Error(`alert not sent: ${sent.status}`);
+
+  return sent.body.id as string;
 }

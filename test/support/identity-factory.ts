@@ -135,3 +135,29 @@ export async function createAgency(
 
   return { id: agencyId, name, users };
 }
+
+/** A group of the admin's agency with these members; its id. */
+export async function createGroupWith(
+  url: string,
+  adminToken: string,
+  name: string,
+  memberIds: string[],
+): Promise<string> {
+  const group = await request(`${url}/api/groups`, {
+    method: 'POST',
+    token: adminToken,
+    body: { name },
+  });
+  if (group.status !== 201) throw new Error(`group not created: ${group.status}`);
+
+  for (const userId of memberIds) {
+    const added = await request(`${url}/api/groups/${group.body.id}/members`, {
+      method: 'POST',
+      token: adminToken,
+      body: { userId },
+    });
+    if (added.status >= 300) throw new Error(`member not added: ${added.status}`);
+  }
+
+  return group.body.id as string;
+}

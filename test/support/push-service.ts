@@ -6,6 +6,7 @@ import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import * as ece from 'http_ece';
+import { request } from './test-app';
 
 /** A browser-side subscription: what the browser would send, plus its private key. */
 export interface TestSubscription {
@@ -280,4 +281,21 @@ export class LocalPushService {
 
 function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A new device of the user at this push service, registered with the API. */
+export async function registerDevice(
+  url: string,
+  token: string,
+  service: LocalPushService,
+): Promise<TestSubscription> {
+  const device = service.subscribe();
+  const subscribed = await request(`${url}/api/push/subscriptions`, {
+    method: 'POST',
+    token,
+    body: { endpoint: device.endpoint, keys: device.keys },
+  });
+  if (subscribed.status !== 201) throw new Error(`device not registered: ${subscribed.status}`);
+
+  return device;
 }

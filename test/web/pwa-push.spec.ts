@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBody } from '../support/alert-factory';
 import {
   createAgency,
+  createGroupWith,
   identityEnv,
   loginOperator,
   type TestAgency,
@@ -47,18 +48,9 @@ describe('PWA: push notifications', () => {
     api = await startTestApp(identityEnv({ WEB_DIST_DIR: web.dir, TILE_URL: tiles.template }));
     const operator = await loginOperator(api.url);
     agency = await createAgency(api.url, operator.accessToken);
-    const admin = agency.users.admin.accessToken;
-    const group = await request(`${api.url}/api/groups`, {
-      method: 'POST',
-      token: admin,
-      body: { name: 'Night shift' },
-    });
-    groupId = group.body.id;
-    await request(`${api.url}/api/groups/${groupId}/members`, {
-      method: 'POST',
-      token: admin,
-      body: { userId: agency.users.responder.id },
-    });
+    groupId = await createGroupWith(api.url, agency.users.admin.accessToken, 'Night shift', [
+      agency.users.responder.id,
+    ]);
     browser = await launchChromium();
     ({ context, page } = await newContext(browser));
     await context.grantPermissions(['notifications'], { origin: api.url });

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from '@tocsin/alerts';
 import { AuditModule } from '@tocsin/audit';
-import { ConfigModule, type AppConfig } from '@tocsin/config';
-import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import type { AppConfig } from '@tocsin/config';
+import type { DatabaseEndpoint } from '@tocsin/database';
 import { FeedsModule } from '@tocsin/feeds';
 import { GroupsModule } from '@tocsin/groups';
 import { IdentityModule, SocketTokenAuthenticator } from '@tocsin/identity';
@@ -12,10 +12,9 @@ import { MessagingModule } from '@tocsin/messaging';
 import { OutboxModule } from '@tocsin/outbox';
 import { PushModule, PushWorkerModule } from '@tocsin/push';
 import { RealtimeModule } from '@tocsin/realtime';
-import { RedisModule } from '@tocsin/redis';
 import { ClientConfigModule } from './client-config/client-config.module';
 import { HealthModule } from './health/health.module';
-import { ALL_MIGRATIONS } from './schema';
+import { processFoundation } from './schema';
 import { HotRoutes } from './hot-routes';
 import { SessionSockets } from './session-sockets';
 
@@ -25,14 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({
-          endpoint,
-          migrations: ALL_MIGRATIONS,
-          connectRetries: config.database.connectRetries,
-          retryDelayMs: config.database.retryDelayMs,
-        }),
-        RedisModule.forRoot(config.redis?.url),
+        ...processFoundation(config, endpoint, 'migrate'),
         HealthModule,
         ClientConfigModule,
         JobsModule,

@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, type AppConfig } from '@tocsin/config';
-import { DatabaseModule, type DatabaseEndpoint } from '@tocsin/database';
+import type { AppConfig } from '@tocsin/config';
+import type { DatabaseEndpoint } from '@tocsin/database';
 import { JobsModule } from '@tocsin/jobs';
 import { PushWorkerModule } from '@tocsin/push';
-import { RedisModule } from '@tocsin/redis';
-import { ALL_MIGRATIONS } from './schema';
+import { processFoundation } from './schema';
 
 /**
  * What the worker process runs: the push worker on the shared database and the Redis queue,
@@ -20,19 +19,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, endpoint: DatabaseEndpoint): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({
-          endpoint,
-          migrations: ALL_MIGRATIONS,
-          connectRetries: config.database.connectRetries,
-          retryDelayMs: config.database.retryDelayMs,
-          schema: 'await',
-        }),
-        RedisModule.forRoot(config.redis?.url),
-        JobsModule,
-        PushWorkerModule,
-      ],
+      imports: [...processFoundation(config, endpoint, 'await'), JobsModule, PushWorkerModule],
     };
   }
 }
