@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertBody } from '../support/alert-factory';
 import {
@@ -146,6 +147,23 @@ describe('alert input and permissions', () => {
     expect(JSON.stringify(unknown.body.message)).toMatch(/priority/);
     expect(past.status).toBe(400);
     expect(past.body.message).toMatch(/expires/);
+  });
+
+  it('refuses an expiry that names no instant or is over a year away', async () => {
+    const db = api.app.get(DataSource);
+    const before = await db.query('SELECT count(*)::int AS n FROM alerts');
+    const inTwoYears = new Date(Date.now() + 2 * 365 * 86_400_000).toISOString();
+
+    for (const expires of ['9999', '2027-01-01', '2027-01-01T10:00:00', inTwoYears]) {
+      const { status, body } = await send(alertBody({ expires }));
+
+      expect(status, expires).toBe(400);
+      expect(JSON.stringify(body.message), expires).toMatch(/expires/);
+    }
+    expect(await db.query('SELECT count(*)::int AS n FROM alerts')).toEqual(before);
+
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    expect((await send(alertBody({ expires: inAMonth }))).status).toBe(201);
   });
 
   it('refuses an escalation that is not an object', async () => {

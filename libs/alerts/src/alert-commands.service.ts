@@ -19,6 +19,9 @@ import { EscalationService } from './escalation.service';
 import { RecipientsRepository } from './recipients.repository';
 import { resolveTargets, targetsQuery, type TargetRow } from './targeting';
 
+/** The longest an alert may be set to last: a year (the longest default TTL), leap day included. */
+const MAX_ALERT_LIFETIME_MS = 366 * 24 * 3600 * 1000;
+
 export type SendResult =
   | { dryRun: true; preview: TargetPreview }
   | { dryRun: false; alert: AlertView; recipients: number };
@@ -227,6 +230,14 @@ export class AlertCommandsService {
         'invalid',
         'alert.expires_in_past',
         'expires must be after the time the alert is sent',
+      );
+    }
+    // An alert that never expires stays on every map and in every catch-up for good.
+    if (expires.getTime() > now.getTime() + MAX_ALERT_LIFETIME_MS) {
+      throw new DomainError(
+        'invalid',
+        'alert.expires_too_far',
+        'expires must be within a year of the time the alert is sent',
       );
     }
 

@@ -27,6 +27,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -35,6 +36,13 @@ import {
 } from 'class-validator';
 
 export const TEXT_LIMITS = { headline: 160, event: 120, description: 8000, instruction: 4000 };
+
+/**
+ * A date and a time with an offset (`Z` or `±hh:mm`): a bare date such as "9999" or a time
+ * without an offset names no instant that every process and recipient would agree on.
+ */
+const DATE_TIME_WITH_OFFSET =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class EscalationDto {
   @ApiProperty({ description: 'Seconds after sending at which silent recipients are chased' })
@@ -108,9 +116,15 @@ export class CreateAlertDto {
   @IsIn(CAP_SCOPES)
   scope?: CapScope;
 
-  @ApiPropertyOptional({ description: 'ISO 8601 with an offset; defaults to the configured TTL' })
+  @ApiPropertyOptional({
+    description:
+      'ISO 8601 date and time with an offset, within a year; defaults to the configured TTL',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @Matches(DATE_TIME_WITH_OFFSET, {
+    message: 'expires must be a date and time with an offset, such as 2026-12-04T18:00:00+01:00',
+  })
   expires?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; when the hazard starts' })
