@@ -160,4 +160,26 @@ describe('targeting: who an alert reaches, and why, for every caller', () => {
     expect(ordered).toEqual(expected().map((row) => ({ ...row, displayName: names[row.userId] })));
     expect(byId(unordered)).toEqual(byId(ordered));
   });
+
+  // Agency B has no jurisdiction: with no group chosen, only positions count.
+  it('finds a responder once by position alone, with one area or two that overlap', async () => {
+    const preview = async (areas: unknown[]) => {
+      const { status, body } = await request(`${api.url}/api/alerts`, {
+        method: 'POST',
+        token: b.users.dispatcher.accessToken,
+        body: alertBody({ areas, dryRun: true }),
+      });
+      expect(status).toBe(200);
+
+      return body.recipients;
+    };
+    const located = [ids.partner, ids.otherAgency].map((userId) => ({
+      userId,
+      displayName: names[userId],
+      reasons: ['location'],
+    }));
+
+    expect(await preview(AREAS.slice(0, 1))).toEqual(located);
+    expect(await preview(AREAS)).toEqual(located);
+  });
 });

@@ -109,7 +109,7 @@ export function targetsQuery(
           WHERE gm.group_id = ANY($3::uuid[]) AND gm.group_id IN (SELECT id FROM visible_groups)),
        -- Circles and polygons are two joins, each on the position index (a CASE would hide
        -- the spatial predicate from the planner and test every position). A user found twice
-       -- is merged by the final GROUP BY, so no UNION pass of its own.
+       -- (overlapping areas) is merged below, so no UNION pass of its own.
        by_location AS (
          SELECT rl.user_id, 'location'::text AS reason, NULL::uuid AS group_id
            FROM area a
@@ -129,19 +129,28 @@ export function targetsQuery(
            JOIN group_members gm ON gm.group_id = g.id
           WHERE g.id IN (SELECT id FROM visible_groups) AND g.jurisdiction IS NOT NULL
             AND EXISTS (SELECT 1 FROM area a WHERE ST_Intersects(a.geom, g.jurisdiction))),
-       targets AS (
-         SELECT * FROM by_group UNION ALL SELECT * FROM by_location
-         UNION ALL SELECT * FROM by_jurisdiction),
-       -- Each user's reasons merged before the users join, with plain aggregates: a DISTINCT
-       -- or ORDER BY inside an aggregate sorts every group apart (two sorts a user, thousands
-       -- of users). Whether a position counts (the sender's agency only) is known after it.
+       others AS (SELECT * FROM by_group UNION ALL SELECT * FROM by_jurisdiction),
+       -- One area and no group reason, the usual alert to whoever is there: a position is a
+       -- user (one row each) found once, so there is nothing to merge. The branch not taken is
+       -- skipped whole (a one-time filter), and with it the sort that merging costs.
+       alone AS (
+         SELECT (SELECT count(*) FROM area) = 1 AND NOT EXISTS (SELECT 1 FROM others) AS yes),
+       -- Otherwise each user's reasons are merged before the users join, with plain aggregates:
+       -- a DISTINCT or ORDER BY inside an aggregate sorts every group apart. Whether a position
+       -- counts (the sender's agency only) is known after the join.
        merged AS (
+         SELECT l.user_id, false AS by_group, false AS by_jurisdiction, true AS by_location,
+                NULL::uuid[] AS group_ids
+           FROM by_location l
+          WHERE (SELECT yes FROM alone)
+         UNION ALL
          SELECT t.user_id,
                 bool_or(t.reason = 'group') AS by_group,
                 bool_or(t.reason = 'jurisdiction') AS by_jurisdiction,
                 bool_or(t.reason = 'location') AS by_location,
                 array_agg(t.group_id) FILTER (WHERE t.group_id IS NOT NULL) AS group_ids
-           FROM targets t
+           FROM (SELECT * FROM others UNION ALL SELECT * FROM by_location) t
+          WHERE NOT (SELECT yes FROM alone)
           GROUP BY t.user_id)
        SELECT m.user_id, u.display_name,
               -- In name order, as the reasons were always listed.
