@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Benchmark, BenchOptions } from '../harness/benchmark';
-import { settle } from '../harness/benchmark';
+import { settle, sizesFromEnv } from '../harness/benchmark';
 import { Child, now, pinSelf, type ServerSample } from '../harness/child';
 import { seeded, text } from '../harness/random';
 import { interleave, type Variant } from '../harness/rounds';
@@ -75,7 +75,9 @@ class Side {
 }
 
 async function run(options: BenchOptions): Promise<void> {
-  const sizes = sizesFromEnv() ?? (options.quick ? [1000] : [1000, 5000, 10_000]);
+  // FANOUT_SIZES=5000,10000 runs only these audiences (one round each with --quick).
+  const sizes =
+    sizesFromEnv('FANOUT_SIZES', 1, 20_000) ?? (options.quick ? [1000] : [1000, 5000, 10_000]);
   const rounds = options.quick ? 1 : 5;
   const pinned = pinSelf(1);
   const start = (name: string, core: number) => Child.start(script(name), { core });
@@ -167,13 +169,14 @@ async function run(options: BenchOptions): Promise<void> {
           const missing = Object.values(results)
             .flat()
             .reduce((sum, r) => sum + r.missing + r.duplicates, 0);
+          const us = (side: string) => `${median(cpu(side)).toFixed(1)} µs`;
+          const delivered =
+            missing === 0 ? 'every socket got each alert once' : `${missing} missing/duplicate`;
           const line =
-            `N=${n} ${bytes.length} B ×${times}: CPU/delivery tocsin ` +
-            `${median(cpu('tocsin')).toFixed(1)} µs, socket.io ${median(cpu('socket.io')).toFixed(1)}` +
-            ` µs (with acks ${median(cpu('socket.io+acks')).toFixed(1)} µs), floor` +
-            ` ${median(cpu('floor')).toFixed(1)} µs; last recipient ${lastMs.toFixed(0)} ms` +
-            ` (floor ${median(results.floor.map((r) => r.lastMs)).toFixed(0)} ms);` +
-            ` ${missing === 0 ? 'every socket got each alert once' : `${missing} missing/duplicate`}` +
+            `N=${n} ${bytes.length} B ×${times}: CPU/delivery tocsin ${us('tocsin')}, ` +
+            `socket.io ${us('socket.io')} (with acks ${us('socket.io+acks')}), ` +
+            `floor ${us('floor')}; last recipient ${lastMs.toFixed(0)} ms` +
+            ` (floor ${median(results.floor.map((r) => r.lastMs)).toFixed(0)} ms); ${delivered}` +
             `; socket.io/floor ${stockRatio.toFixed(2)}; tocsin/floor ${ratio.toFixed(2)}`;
           console.log(`  ${line}`);
           lines.push(line);
@@ -201,19 +204,6 @@ async function run(options: BenchOptions): Promise<void> {
       configs,
     },
   );
-}
-
-/**
- * `FANOUT_SIZES=5000,10000` measures only these audience sizes (with `--quick`: one round
- * each), for a machine or a time budget that cannot hold every size of the full profile.
- */
-function sizesFromEnv(): number[] | undefined {
-  const sizes = (process.env.FANOUT_SIZES ?? '')
-    .split(',')
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n > 0 && n <= 20_000);
-
-  return sizes.length > 0 ? sizes : undefined;
 }
 
 export const fanout: Benchmark = {

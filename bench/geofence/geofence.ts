@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { resolveTargets } from '@tocsin/alerts';
 import { DataSource } from 'typeorm';
-import type { Benchmark, BenchOptions } from '../harness/benchmark';
+import { sizesFromEnv, type Benchmark, type BenchOptions } from '../harness/benchmark';
 import { interleave } from '../harness/rounds';
 import { report } from '../harness/result';
 import { median, medianRatio, percentiles, round2 } from '../harness/stats';
@@ -62,11 +62,13 @@ async function insertResponders(
   });
 }
 
+const INSIDE_POLYGON = 'ST_Intersects(b.geom, rl.position)';
+
 function baselineSql(circle: boolean): string {
   return `SELECT rl.user_id FROM bench_area b, responder_locations rl
             JOIN users u ON u.id = rl.user_id AND u.agency_id = $2 AND u.disabled_at IS NULL
            WHERE b.id = $1 AND rl.reported_at > now() - make_interval(secs => $3)
-             AND ${circle ? 'ST_DWithin(rl.position, b.center, b.radius)' : 'ST_Intersects(b.geom, rl.position)'}`;
+             AND ${circle ? 'ST_DWithin(rl.position, b.center, b.radius)' : INSIDE_POLYGON}`;
 }
 
 /** Ids in one answer and not the other, either way. */
@@ -104,22 +106,11 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
-/**
- * `GEOFENCE_SIZES=10000,100000` measures only these numbers of positions, in rising order
- * (the full profile's rounds), for a time budget that cannot seed a million.
- */
-function sizesFromEnv(): number[] | undefined {
-  const sizes = (process.env.GEOFENCE_SIZES ?? '')
-    .split(',')
-    .map(Number)
-    .filter((n) => Number.isInteger(n) && n >= 1000 && n <= 1_000_000)
-    .sort((a, b) => a - b);
-
-  return sizes.length > 0 ? sizes : undefined;
-}
-
 async function run(options: BenchOptions): Promise<void> {
-  const sizes = sizesFromEnv() ?? (options.quick ? [10_000] : [10_000, 100_000, 1_000_000]);
+  // GEOFENCE_SIZES=10000,100000 runs only these numbers of positions, without seeding a million.
+  const sizes =
+    sizesFromEnv('GEOFENCE_SIZES', 1000, 1_000_000) ??
+    (options.quick ? [10_000] : [10_000, 100_000, 1_000_000]);
   const rounds = options.quick ? 1 : 5;
   const reps = 3;
   const app = await startTestApp(identityEnv({ LOG_LEVEL: 'silent' }));
@@ -213,10 +204,10 @@ async function run(options: BenchOptions): Promise<void> {
         mismatches += mismatch;
         const ratio = medianRatio(results.tocsin, results.postgis);
         const unorderedRatio = medianRatio(results.unordered, results.postgis);
+        const ms = (name: string) => `${median(results[name]).toFixed(2)} ms`;
         const line =
-          `N=${n} ${shape.name}: ${found} inside; tocsin ${median(results.tocsin).toFixed(2)} ms, ` +
-          `unordered ${median(results.unordered).toFixed(2)} ms, ` +
-          `postgis ${median(results.postgis).toFixed(2)} ms; ${mismatch} mismatches; ` +
+          `N=${n} ${shape.name}: ${found} inside; tocsin ${ms('tocsin')}, ` +
+          `unordered ${ms('unordered')}, postgis ${ms('postgis')}; ${mismatch} mismatches; ` +
           `unordered ratio ${unorderedRatio.toFixed(2)}; ratio ${ratio.toFixed(2)}`;
         console.log(`  ${line}`);
         configs.push({
@@ -234,6 +225,7 @@ async function run(options: BenchOptions): Promise<void> {
       }
     }
   } finally {
+    // GEOFENCE_KEEP=1 leaves the seeded database in place, for EXPLAIN by hand.
     if (process.env.GEOFENCE_KEEP) {
       console.log('kept', app.database.url);
       await app.stop();

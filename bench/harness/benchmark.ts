@@ -26,3 +26,18 @@ export async function settle(
 
   return last;
 }
+
+/**
+ * The sizes named in an environment variable (`FANOUT_SIZES=5000,10000`), in rising order and
+ * within the benchmark's limits, or undefined when it names none: for a machine or a time
+ * budget that cannot hold every size of the full profile.
+ */
+export function sizesFromEnv(variable: string, min: number, max: number): number[] | undefined {
+  const sizes = (process.env[variable] ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n >= min && n <= max)
+    .sort((a, b) => a - b);
+
+  return sizes.length > 0 ? sizes : undefined;
+}

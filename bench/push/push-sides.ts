@@ -170,3 +170,20 @@ function postHttp1(
     request.end(body);
   });
 }
+
+/** What a baseline sender is handed, in this process or over IPC (hence plain arrays). */
+export interface BaselineSend {
+  subscriptions: BenchSubscription[];
+  options: SideOptions;
+  http2Origins: string[];
+}
+
+/** Runs one baseline: the bare `web-push` library or the raw floor. */
+export function sendBaseline(side: 'bare' | 'floor', send: BaselineSend): Promise<void> {
+  if (side === 'bare') return bareWebPush(send.subscriptions, send.options);
+
+  return rawFloor(send.subscriptions, {
+    ...send.options,
+    http2Origins: new Set(send.http2Origins),
+  });
+}

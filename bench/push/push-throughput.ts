@@ -10,7 +10,7 @@ import setupPushTls from '../../test/support/push-tls.global-setup';
 import { startPushTestApp, type PushTestApp } from '../../test/push/push-test-app';
 import { Child, pinSelf } from '../harness/child';
 import { interleave } from '../harness/rounds';
-import { bareWebPush, rawFloor, type BenchSubscription, type SideOptions } from './push-sides';
+import { sendBaseline, type BenchSubscription, type SideOptions } from './push-sides';
 
 /**
  * Push fan-out: PUSHES subscriptions spread over four local push services (two HTTP/2, two
@@ -93,7 +93,7 @@ async function measure(
   await probe.call('window');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   const cpu = process.cpuUsage();
-  const workerCpu = await cpuMs(sender);
+  const senderCpu = await cpuMs(sender);
   const farmCpu = await farm.call<{ cpuMs: number }>('cpu');
   delay.enable();
   const started = performance.now();
@@ -101,7 +101,7 @@ async function measure(
   const seconds = (performance.now() - started) / 1000;
   delay.disable();
   const used = process.cpuUsage(cpu);
-  const workerUsedUs = ((await cpuMs(sender)) - workerCpu) * 1000;
+  const senderUsedUs = ((await cpuMs(sender)) - senderCpu) * 1000;
   const farmUsedMs = (await farm.call<{ cpuMs: number }>('cpu')).cpuMs - farmCpu.cpuMs;
   const acks = await readAcks(probe);
 
@@ -114,8 +114,8 @@ async function measure(
   return {
     seconds,
     sendsPerSecond: PUSHES / seconds,
-    cpuUsPerPush: (used.user + used.system + workerUsedUs) / PUSHES,
-    workerCpuUsPerPush: workerUsedUs / PUSHES,
+    cpuUsPerPush: (used.user + used.system + senderUsedUs) / PUSHES,
+    workerCpuUsPerPush: senderUsedUs / PUSHES,
     farmBusy: farmUsedMs / 1000 / seconds,
     loopDelayP99Ms: delay.percentile(99) / 1e6,
     requests: seen.requests,
@@ -318,11 +318,10 @@ async function run(): Promise<void> {
   const senders = worker
     ? Child.start(path.join(__dirname, 'push-senders.js'), { core: WORKER_CORE })
     : undefined;
-  const send = async (side: 'bare' | 'floor', subscriptions: BenchSubscription[]) => {
-    if (senders) return senders.call<void>(side, { subscriptions, options, http2Origins });
-    if (side === 'bare') return bareWebPush(subscriptions, options);
+  const send = (side: 'bare' | 'floor', subscriptions: BenchSubscription[]) => {
+    const args = { subscriptions, options, http2Origins };
 
-    return rawFloor(subscriptions, { ...options, http2Origins: new Set(http2Origins) });
+    return senders ? senders.call<void>(side, args) : sendBaseline(side, args);
   };
   const devices = () =>
     farm.call<BenchSubscription[]>('subscribe', {

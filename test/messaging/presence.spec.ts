@@ -4,7 +4,7 @@ import { pause, TestSocket } from '../support/socket-client';
 import type { TestUser } from '../support/identity-factory';
 import { startChatWorld, type ChatWorld } from './chat-world';
 
-/** Presence and conversation rooms are applied in batches of a few milliseconds. */
+/** Presence and conversation rooms are applied in batches (all that arrive during a query). */
 describe('presence under many connects and disconnects', () => {
   let w: ChatWorld;
   const sockets: TestSocket[] = [];

@@ -3,7 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type WebSocket,
+} from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -133,4 +139,25 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   return (violations as AxeViolation[])
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => ({ ...violation, nodes: violation.nodes.slice(0, 3) }));
+}
+
+/**
+ * Watches the page's Socket.IO connections: each CONNECT packet sent ("40" + auth, given
+ * without its prefix) and each refusal received ("44" + error), until `stop()`.
+ */
+export function watchSocketHandshakes(page: Page) {
+  const handshakes: string[] = [];
+  const refusals: string[] = [];
+  const watch = (socket: WebSocket) => {
+    if (!socket.url().includes('/socket.io/')) return;
+    socket.on('framesent', ({ payload }) => {
+      if (String(payload).startsWith('40')) handshakes.push(String(payload).slice(2));
+    });
+    socket.on('framereceived', ({ payload }) => {
+      if (String(payload).startsWith('44')) refusals.push(String(payload));
+    });
+  };
+  page.on('websocket', watch);
+
+  return { handshakes, refusals, stop: () => page.off('websocket', watch) };
 }

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser, Page, WebSocket } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAgency,
@@ -18,6 +18,7 @@ import {
   newContext,
   screenshot,
   seriousA11yViolations,
+  watchSocketHandshakes,
 } from '../support/web-app';
 
 /**
@@ -323,19 +324,7 @@ describe('PWA: alerts end to end', () => {
     await responder.goto(api.url);
     await responder.locator('.alert-item').first().waitFor();
     await responder.waitForLoadState('networkidle');
-    const handshakes: string[] = [];
-    const refusals: string[] = [];
-    const watch = (socket: WebSocket) => {
-      if (!socket.url().includes('/socket.io/')) return;
-      // Socket.IO's CONNECT packet is "40" + auth; a refused one is answered "44" + error.
-      socket.on('framesent', ({ payload }) => {
-        if (String(payload).startsWith('40')) handshakes.push(String(payload).slice(2));
-      });
-      socket.on('framereceived', ({ payload }) => {
-        if (String(payload).startsWith('44')) refusals.push(String(payload));
-      });
-    };
-    responder.on('websocket', watch);
+    const { handshakes, refusals, stop } = watchSocketHandshakes(responder);
 
     await responder.reload();
     await responder.locator('.alert-item').first().waitFor();
@@ -345,7 +334,7 @@ describe('PWA: alerts end to end', () => {
     expect(refusals).toEqual([]);
     expect(handshakes).toHaveLength(1);
     expect((JSON.parse(handshakes[0]) as { token: string }).token).toMatch(/^ey/);
-    responder.off('websocket', watch);
+    stop();
   }, 60_000);
 
   it('logout clears the data kept on the device', async () => {

@@ -154,10 +154,7 @@ export class AlertCommandsService {
       const targets = await resolveTargets(
         manager,
         { alertId: id },
-        {
-          ...this.targetQuery(principal, groupIds),
-          byName: false,
-        },
+        { ...this.targetQuery(principal, groupIds), byName: false },
       );
       await this.recipients.addMissing(manager, id, targets, current.seq + 1);
 
